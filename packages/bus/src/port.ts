@@ -1,0 +1,95 @@
+/**
+ * The Bus port: how services publish and consume events. Two adapters implement it
+ * (NATS JetStream and in-process) and one contract suite (test/contract.ts) runs against both.
+ *
+ * Contract:
+ * - `publish` validates the event against its contract (@ffgate/contracts `validateEvent`) before
+ *   sending; an invalid event rejects with ContractError and is not sent.
+ * - `msgId` de-duplicates: publishing the same msgId to a stream twice within the stream's
+ *   duplicate window stores it once and the second ack says `duplicate: true`.
+ * - Consumers validate every delivery; an event violating its contract is logged and terminated
+ *   (never handed to the handler).
+ * - A durable consumer (`durable` set) is shared by every process using the same name: each message
+ *   goes to one of them (work distribution) and progress survives restarts. Without `durable`
+ *   every subscriber gets every message (broadcast), starting at `deliver`.
+ * - Per subject, messages are delivered in publish order; the handler is called for one message at
+ *   a time per subscription unless `concurrency` > 1.
+ * - W3C trace context travels in headers (`traceparent`, `tracestate`).
+ */
+export type Headers = Record<string, string>;
+
+export interface StreamSpec {
+  name: string;
+  subjects: string[];
+  storage?: 'file' | 'memory';
+  retention?: 'limits' | 'workqueue' | 'interest';
+  /** maximum age of messages; 0 or undefined = forever */
+  maxAgeMs?: number;
+  /** de-duplication window for msgId; JetStream default is 2 minutes */
+  duplicateWindowMs?: number;
+}
+
+export interface PublishOptions {
+  /** de-duplication id; the outbox uses the event id */
+  msgId?: string;
+  headers?: Headers;
+}
+
+export interface PublishAck {
+  stream: string;
+  seq: number;
+  duplicate: boolean;
+}
+
+export interface Delivery<T = unknown> {
+  subject: string;
+  event: T;
+  headers: Headers;
+  /** stream sequence */
+  seq: number;
+  /** 1 on first delivery */
+  deliveryCount: number;
+  /** extend the ack deadline during long work (JetStream `working()`) */
+  working(): void;
+}
+
+/** What a handler decided; mapped to ack / nak(delay) / term by the adapter. */
+export type Outcome = { kind: 'ack' } | { kind: 'retry'; delayMs: number } | { kind: 'term'; reason: string };
+export const ack: Outcome = { kind: 'ack' };
+export const retry = (delayMs: number): Outcome => ({ kind: 'retry', delayMs });
+export const term = (reason: string): Outcome => ({ kind: 'term', reason });
+
+export interface ConsumeOptions {
+  stream: string;
+  /** durable consumer name: shared by all processes using it, resumes after restart */
+  durable?: string;
+  /** subject filter within the stream (one filter: nats-server 2.9) */
+  filterSubject?: string;
+  /** where a new consumer starts */
+  deliver: 'all' | 'new';
+  /** ack deadline before redelivery (default 30 s) */
+  ackWaitMs?: number;
+  /** maximum deliveries before JetStream gives up (default unlimited) */
+  maxDeliver?: number;
+  /** handler calls in flight at once (default 1) */
+  concurrency?: number;
+}
+
+export interface Subscription {
+  /** stop receiving; waits for handlers in flight. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export type Handler<T = unknown> = (delivery: Delivery<T>) => Promise<Outcome>;
+
+export interface Bus {
+  readonly kind: 'nats' | 'memory';
+  /** create or update a stream (idempotent) */
+  ensureStream(spec: StreamSpec): Promise<void>;
+  publish(subject: string, event: unknown, options?: PublishOptions): Promise<PublishAck>;
+  consume<T = unknown>(options: ConsumeOptions, handler: Handler<T>): Promise<Subscription>;
+  /** true while the connection to the broker is up (memory: always) */
+  isConnected(): boolean;
+  /** drain and close; idempotent */
+  close(): Promise<void>;
+}
