@@ -8,19 +8,28 @@
  * - `msgId` de-duplicates: publishing the same msgId to a stream twice within the stream's
  *   duplicate window stores it once and the second ack says `duplicate: true`.
  * - Consumers validate every delivery; an event violating its contract is logged and terminated
- *   (never handed to the handler).
+ *   (never handed to the handler). The validator is pluggable per bus (adapter option `validate`).
  * - A durable consumer (`durable` set) is shared by every process using the same name: each message
  *   goes to one of them (work distribution) and progress survives restarts. Without `durable`
  *   every subscriber gets every message (broadcast), starting at `deliver`.
  * - Per subject, messages are delivered in publish order; the handler is called for one message at
- *   a time per subscription unless `concurrency` > 1.
- * - W3C trace context travels in headers (`traceparent`, `tracestate`).
+ *   a time per subscription unless `concurrency` > 1. A retried message is redelivered after its
+ *   delay, possibly after later messages (as in JetStream).
+ * - Outcomes: `ack` done; `retry(delayMs)` redeliver after the delay (deliveryCount grows);
+ *   `term(reason)` never redeliver (the reason is logged). A handler that throws is logged and
+ *   retried with backoff (1 s, 2 s, 4 s … 30 s). A durable message not settled within `ackWaitMs`
+ *   is redelivered unless the handler calls `working()`.
+ * - Broadcast subscriptions have no broker-side acks: `retry` re-runs the handler locally after
+ *   the delay (the message keeps its place, so order holds) up to `maxDeliver`; `term` drops it.
+ * - W3C trace context travels in headers (`traceparent`, `tracestate`). A `traceparent` passed in
+ *   `PublishOptions.headers` is kept as is; otherwise the active context is injected. Handlers run
+ *   in a CONSUMER span whose parent is the context the message carries.
  */
 export type Headers = Record<string, string>;
 
 export interface StreamSpec {
   name: string;
-  subjects: string[];
+  subjects: readonly string[];
   storage?: 'file' | 'memory';
   retention?: 'limits' | 'workqueue' | 'interest';
   /** maximum age of messages; 0 or undefined = forever */
@@ -63,9 +72,12 @@ export interface ConsumeOptions {
   stream: string;
   /** durable consumer name: shared by all processes using it, resumes after restart */
   durable?: string;
-  /** subject filter within the stream (one filter: nats-server 2.9) */
+  /** subject filter within the stream (one filter: nats-server 2.9); fixed for a durable's life */
   filterSubject?: string;
-  /** where a new consumer starts */
+  /**
+   * where a new consumer starts: 'all' = the stream's first message, 'new' = after the last one
+   * stored when the consumer is created. An existing durable ignores it and resumes.
+   */
   deliver: 'all' | 'new';
   /** ack deadline before redelivery (default 30 s) */
   ackWaitMs?: number;
@@ -88,7 +100,7 @@ export interface Bus {
   ensureStream(spec: StreamSpec): Promise<void>;
   publish(subject: string, event: unknown, options?: PublishOptions): Promise<PublishAck>;
   consume<T = unknown>(options: ConsumeOptions, handler: Handler<T>): Promise<Subscription>;
-  /** true while the connection to the broker is up (memory: always) */
+  /** true while the connection to the broker is up (memory: until closed) */
   isConnected(): boolean;
   /** drain and close; idempotent */
   close(): Promise<void>;
