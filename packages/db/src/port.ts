@@ -10,8 +10,16 @@ export type Drizzle = PgDatabase<PgQueryResultHKT, any>;
 export interface AdvisoryLock {
   /** release the lock (idempotent) */
   release(): Promise<void>;
-  /** resolves when the session holding the lock is lost (connection died) */
+  /** resolves when the lock is no longer held: the session holding it died, it was released, or the database closed */
   readonly lost: Promise<void>;
+}
+
+export interface ListenOptions {
+  /**
+   * called after the LISTEN session was re-established following a connection loss: notifications
+   * sent while it was down are gone, so a listener should re-check whatever it waits for
+   */
+  onReconnect?: () => void;
 }
 
 export interface Database {
@@ -27,8 +35,12 @@ export interface Database {
    * so the lock dies with that connection). Returns null when another session holds it.
    */
   tryAdvisoryLock(key: string): Promise<AdvisoryLock | null>;
-  /** LISTEN on a channel; the callback fires for every NOTIFY (after the notifying transaction commits). */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * LISTEN on a channel; the callback fires for every NOTIFY (after the notifying transaction
+   * commits). PostgreSQL: a dedicated session that reconnects and re-LISTENs after errors (see
+   * `ListenOptions.onReconnect`). Resolves once listening; returns the function that stops it.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, options?: ListenOptions): Promise<() => Promise<void>>;
   /** cheap liveness query for /readyz; rejects when the database is unreachable */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -41,4 +53,6 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** pool size for PostgreSQL (default 10) */
   poolSize?: number;
+  /** PostgreSQL: how long to wait for a connection before failing (default 5000 ms) */
+  connectTimeoutMs?: number;
 }
