@@ -1,0 +1,40 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { AdminClient } from './admin-client.ts';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface CommandContext {
+  /** Positional arguments after the command path (`revoke <id>` → [id]). */
+  args: string[];
+  values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+  env: Record<string, string | undefined>;
+  /** Created lazily so commands that need no API (none yet) need no token. */
+  client(): AdminClient;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/**
+ * One CLI subcommand. `path` is the words that select it (`['scim-connections', 'create']`,
+ * later `['admin', 'client', 'create']`, `['audit', 'verify']`); add a command by adding an entry
+ * to the table in commands/index.ts.
+ */
+export interface Command {
+  path: readonly string[];
+  /** Positional arguments shown in help, e.g. `<name>`. */
+  usage: string;
+  summary: string;
+  /** Exact number of positional arguments the command takes. */
+  arity: number;
+  options?: OptionSpec;
+  run(ctx: CommandContext): Promise<number | void>;
+}
+
+/** Thrown for a usage problem: exit code 2 with the message and help. */
+export class UsageError extends Error {
+  readonly code = 'FFGATE_CLI_USAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
