@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { IdentityEventSchemas, type IdentityEventType } from './events.ts';
 import { identityTypeOfSubject } from './subjects.ts';
+import { isTokenRevokedSubject, TokenRevokedEvent } from './tokens.ts';
+import { jobSchemaForSubject } from './jobs.ts';
+import { AuditRecordEvent } from './audit.ts';
 
 /**
  * Validation entry point used by every Bus adapter, on publish and on consume.
@@ -24,6 +27,10 @@ export type EventSchema = z.ZodType<{ id: string; type: string }>;
 export function schemaForSubject(subject: string): EventSchema | undefined {
   const t = identityTypeOfSubject(subject);
   if (t && t in IdentityEventSchemas) return IdentityEventSchemas[t as IdentityEventType] as unknown as EventSchema;
+  if (isTokenRevokedSubject(subject)) return TokenRevokedEvent as unknown as EventSchema;
+  const job = jobSchemaForSubject(subject);
+  if (job) return job;
+  if (subject.startsWith('audit.')) return AuditRecordEvent;
   return undefined;
 }
 
