@@ -5,3 +5,4 @@ export { outboxChannel, outboxSchemaName, outboxLeaderLockName } from './channel
 export { OutboxRelay, type OutboxRelayOptions, type OutboxRelayStats } from './relay.ts';
 export { orderingKey, publishBatch, purgeSent, type BatchHooks, type BatchResult, type OutboxRow } from './publish-batch.ts';
 export { consoleOutboxLogger, type OutboxLogger } from './logger.ts';
+export * from './metrics.ts';

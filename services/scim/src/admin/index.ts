@@ -1,0 +1,1 @@
+export { buildAdminRouter, type AdminRouterDeps } from './router.ts';
