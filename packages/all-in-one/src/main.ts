@@ -37,7 +37,13 @@ if (!config.adminToken && config.nodeEnv !== 'production') {
 const embeddedDb = !config.databaseUrl;
 if (embeddedDb) mkdirSync(join(dataDir, 'db'), { recursive: true });
 const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(dataDir, 'db') });
-const bus = await connectBus({ natsUrl: config.natsUrl, name: 'ffgate', logger });
+const bus = await connectBus({
+  natsUrl: config.natsUrl,
+  name: 'ffgate',
+  logger,
+  // embedded: streams and durable consumers persist beside the database, so a restart loses nothing
+  ...(config.natsUrl ? {} : { persistDir: join(dataDir, 'bus') }),
+});
 const system = composeAllInOne({ config, database, bus, logger, metrics });
 await system.start();
 

@@ -11,11 +11,13 @@ export interface ConnectBusOptions {
   name?: string;
   logger?: BusLogger;
   validate?: EventValidator;
+  /** in-process bus only: persist streams and durable consumers here so they survive a restart */
+  persistDir?: string;
 }
 
 /** Pick the adapter for a deployment shape: NATS JetStream when a URL is given, else in-process. */
 export async function connectBus(opts: ConnectBusOptions = {}): Promise<Bus> {
-  const { natsUrl, name = 'ffgate', logger, validate } = opts;
+  const { natsUrl, name = 'ffgate', logger, validate, persistDir } = opts;
   if (natsUrl) return connectNatsBus({ url: natsUrl, name, logger, validate });
-  return createMemoryBus({ logger, validate });
+  return createMemoryBus({ logger, validate, ...(persistDir ? { persistDir } : {}) });
 }

@@ -4,13 +4,23 @@ import type { Bus, ConsumeOptions, Handler, Headers, PublishAck, PublishOptions,
 import { processDelivery, processWithLocalRetry, type ProcessContext } from '../process.ts';
 import { withProducerSpan } from '../trace.ts';
 import { defaultValidator, type EventValidator } from '../validate.ts';
-import { MemoryConsumer, MemorySubscriber, type Dispatch } from './consumer.ts';
-import { StreamRegistry } from './stream.ts';
+import { MemoryConsumer } from './consumer.ts';
+import { MemorySubscriber, type Dispatch } from './subscriber.ts';
+import { PersistedStreams } from './persisted-streams.ts';
+import { StreamRegistry, type Clock } from './stream.ts';
 
 export interface MemoryBusOptions {
   /** contract check on publish and consume (default: @ffgate/contracts `validateEvent`) */
   validate?: EventValidator;
   logger?: BusLogger;
+  /**
+   * Keep streams and durable consumers in this directory so they survive a restart of the
+   * process (see README "Persistence of the in-process bus"). One process per directory.
+   * Without it everything lives in memory only.
+   */
+  persistDir?: string;
+  /** message timestamps, ages and de-duplication windows (default Date.now); for tests */
+  clock?: Clock;
 }
 
 export interface MemoryBus extends Bus {
@@ -28,22 +38,26 @@ const SYSTEM = 'ffgate-memory';
 /**
  * In-process Bus adapter for the embedded single-process shape and for tests. It follows the
  * JetStream semantics of the port (streams, msgId de-duplication, durable and broadcast
- * consumers, ack deadlines, retry/term, maxDeliver) but everything lives in this object:
- * **state is lost when the process exits**, and nothing is shared between two instances or two
- * processes. Use the NATS adapter whenever more than one process is involved or events must
- * survive a restart.
+ * consumers, ack deadlines, retry/term, maxDeliver) inside this object: nothing is shared between
+ * two instances or two processes. Without `persistDir` **state is lost when the process exits**;
+ * with it, streams and durable consumers are kept in append-only files and reloaded (synchronously,
+ * here) on the next start. Use the NATS adapter whenever more than one process is involved.
  */
 export function createMemoryBus(opts: MemoryBusOptions = {}): MemoryBus {
   const validate = opts.validate ?? defaultValidator;
   const logger = opts.logger ?? consoleLogger;
-  const streams = new StreamRegistry();
+  const clock = opts.clock ?? Date.now;
+  const streams = new StreamRegistry(clock);
   const durables = new Map<string, MemoryConsumer>();
   const consumers = new Set<MemoryConsumer>();
   const subscriptions = new Set<Subscription>();
   let closed = false;
 
+  const disk = opts.persistDir !== undefined ? new PersistedStreams(opts.persistDir, streams, logger, clock) : undefined;
+
   if (process.env.NODE_ENV === 'production') {
-    logger.warn({}, 'in-memory bus in production: events are lost when this process exits');
+    const fate = disk ? 'kept on disk for this one process only' : 'lost when this process exits';
+    logger.warn({}, `in-process bus in production: events are ${fate}`);
   }
 
   const assertOpen = () => {
@@ -53,7 +67,12 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MemoryBus {
   const store = (subject: string, data: string, options: PublishOptions, headers: Headers): PublishAck => {
     const stream = streams.forSubject(subject);
     const wire = options.msgId !== undefined ? { ...headers, 'Nats-Msg-Id': options.msgId } : { ...headers };
-    const ack = stream.append(subject, data, wire, options.msgId);
+    let ack: PublishAck;
+    try {
+      ack = stream.append(subject, data, wire, options.msgId);
+    } catch (err) {
+      throw new BusError('FFGATE_BUS_PUBLISH_FAILED', `could not store a message on ${subject}`, { cause: err });
+    }
     if (!ack.duplicate) for (const c of consumers) if (c.stream === stream) c.notify();
     return ack;
   };
@@ -63,7 +82,8 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MemoryBus {
 
     async ensureStream(spec: StreamSpec) {
       assertOpen();
-      streams.ensure(spec);
+      if (disk) disk.ensure(streams, spec);
+      else streams.ensure(spec);
     },
 
     async publish(subject, event, options = {}) {
@@ -98,10 +118,12 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MemoryBus {
       if (options.durable) {
         const key = `${stream.name}/${options.durable}`;
         const existing = durables.get(key);
-        if (existing && existing.config.filter !== options.filterSubject) {
-          throw new BusError('FFGATE_BUS_CONSUMER_FAILED', `durable ${options.durable} exists with filter ${existing.config.filter ?? '(none)'}`);
+        const stored = existing ? {} : (disk?.durable(stream.name, options.durable, options.filterSubject) ?? {});
+        const known = existing ? existing.config : stored.restored;
+        if (known && known.filter !== options.filterSubject) {
+          throw new BusError('FFGATE_BUS_CONSUMER_FAILED', `durable ${options.durable} exists with filter ${known.filter ?? '(none)'}`);
         }
-        consumer = existing ?? new MemoryConsumer(stream, { filter: options.filterSubject }, options.deliver, logger);
+        consumer = existing ?? new MemoryConsumer(stream, { filter: options.filterSubject }, options.deliver, logger, stored);
         consumer.config = { filter: options.filterSubject, ackWaitMs: options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS, maxDeliver: options.maxDeliver };
         durables.set(key, consumer);
         dispatch = (msg, n, working) => processDelivery(raw(msg, n, working), ctx);
@@ -151,6 +173,7 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MemoryBus {
       for (const c of consumers) c.close();
       consumers.clear();
       durables.clear();
+      await disk?.close();
     },
   };
   return bus;

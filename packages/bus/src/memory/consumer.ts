@@ -1,27 +1,14 @@
 import type { BusLogger } from '../logger.ts';
 import type { Outcome } from '../port.ts';
+import type { ConsumerJournal, DurableState } from './journal.ts';
 import type { MemoryStream, StoredMessage } from './stream.ts';
-
-/** Runs one delivery to completion; resolves to the outcome to apply. */
-export type Dispatch = (msg: StoredMessage, deliveryCount: number, working: () => void) => Promise<Outcome>;
+import type { MemorySubscriber } from './subscriber.ts';
 
 export interface ConsumerConfig {
   filter?: string;
   /** undefined = no ack deadline (broadcast) */
   ackWaitMs?: number;
   maxDeliver?: number;
-}
-
-/** One process-side attachment to a consumer: at most `concurrency` deliveries at once. */
-export class MemorySubscriber {
-  readonly concurrency: number;
-  readonly dispatch: Dispatch;
-  active = 0;
-  readonly inflight = new Set<Promise<void>>();
-  constructor(concurrency: number, dispatch: Dispatch) {
-    this.concurrency = Math.max(1, concurrency);
-    this.dispatch = dispatch;
-  }
 }
 
 interface Pending {
@@ -49,11 +36,32 @@ export class MemoryConsumer {
   private nextToken = 1;
   private scheduled = false;
 
-  constructor(stream: MemoryStream, config: ConsumerConfig, deliver: 'all' | 'new', logger: BusLogger) {
+  private readonly journal?: ConsumerJournal;
+
+  /**
+   * `restored`: resume a durable from disk — its unsettled messages are delivered again first,
+   * with their delivery counts carried on. Otherwise start where `deliver` says.
+   */
+  constructor(
+    stream: MemoryStream,
+    config: ConsumerConfig,
+    deliver: 'all' | 'new',
+    logger: BusLogger,
+    persisted: { journal?: ConsumerJournal; restored?: DurableState } = {},
+  ) {
     this.stream = stream;
     this.config = config;
     this.logger = logger;
-    this.cursor = deliver === 'all' ? 0 : stream.tailSeq;
+    this.journal = persisted.journal;
+    const restored = persisted.restored;
+    if (restored) {
+      this.cursor = restored.cursor;
+      for (const [seq, deliveryCount] of restored.pending) this.pending.set(seq, { deliveryCount, token: 0 });
+      this.due = [...restored.pending.keys()].sort((a, b) => a - b);
+    } else {
+      this.cursor = deliver === 'all' ? 0 : stream.tailSeq;
+      this.journal?.created(this.cursor);
+    }
   }
 
   attach(sub: MemorySubscriber): void {
@@ -108,8 +116,13 @@ export class MemoryConsumer {
       const seq = this.due.shift()!;
       const entry = this.pending.get(seq);
       const msg = this.stream.get(seq);
-      if (entry && msg) return { msg, deliveryCount: entry.deliveryCount + 1 };
-      this.pending.delete(seq); // removed from the stream meanwhile (age, work queue)
+      if (!entry) continue;
+      const max = this.config.maxDeliver;
+      if (msg && !(max !== undefined && max > 0 && entry.deliveryCount >= max)) return { msg, deliveryCount: entry.deliveryCount + 1 };
+      // gone from the stream meanwhile (age, work queue), or restored from disk after its last allowed attempt
+      if (msg) this.logger.warn({ stream: this.stream.name, seq, deliveries: entry.deliveryCount }, 'message reached maxDeliver; no more deliveries');
+      this.pending.delete(seq);
+      this.journal?.settled(seq);
     }
     const msg = this.stream.nextAfter(this.cursor, this.config.filter);
     if (!msg) return undefined;
@@ -121,6 +134,7 @@ export class MemoryConsumer {
     const token = this.nextToken++;
     const entry: Pending = { deliveryCount, token };
     this.pending.set(msg.seq, entry);
+    this.journal?.delivered(msg.seq, deliveryCount);
     const armAckDeadline = () => {
       if (this.config.ackWaitMs === undefined) return;
       clearTimeout(entry.timer);
@@ -165,13 +179,17 @@ export class MemoryConsumer {
     entry.token = 0;
     if (outcome.kind === 'retry') return this.redeliverLater(seq, entry, outcome.delayMs);
     this.pending.delete(seq);
+    // stream first: a crash in between leaves a pending seq the stream no longer has (cleaned up
+    // on the next pass), never a settled work-queue message that stays in the stream for good
     this.stream.settled(seq);
+    this.journal?.settled(seq);
   }
 
   private redeliverLater(seq: number, entry: Pending, delayMs: number): void {
     const max = this.config.maxDeliver;
     if (max !== undefined && max > 0 && entry.deliveryCount >= max) {
       this.pending.delete(seq);
+      this.journal?.settled(seq);
       this.logger.warn({ stream: this.stream.name, seq, deliveries: entry.deliveryCount }, 'message reached maxDeliver; no more deliveries');
       return;
     }
