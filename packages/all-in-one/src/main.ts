@@ -63,5 +63,5 @@ async function shutdown(signal: string): Promise<void> {
   await shutdownTelemetry().catch(() => undefined);
   process.exit(0);
 }
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -42,6 +42,11 @@ export const JobOwner = z.object({
   userName: z.string().min(1),
   clientId: z.string().nullable(),
   jti: z.string().min(1),
+  /**
+   * the credential's `iat` (seconds): lets workers apply user-wide revocations (`revokedBefore`)
+   * exactly. Optional; without it a worker assumes the credential was issued at dispatch time.
+   */
+  iat: z.number().int().nonnegative().optional(),
 });
 export type JobOwner = z.infer<typeof JobOwner>;
 
