@@ -1,0 +1,14 @@
+export { canonicalJson } from './canonical.ts';
+export {
+  chainHash,
+  chainRecord,
+  hashedContent,
+  normalizeTime,
+  verifyChains,
+  type AuditContent,
+  type BrokenLink,
+  type ChainedAuditRecord,
+  type ChainVerification,
+} from './chain.ts';
+export { auditRecord, auditMessage, publishAudit, type AuditRecordInput } from './publish.ts';
+export { AuditStream, AuditRecordEvent, auditSubject, type AuditAction } from '@ffgate/contracts';
