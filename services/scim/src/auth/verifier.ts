@@ -1,6 +1,6 @@
 import type { ConnectionsRepository } from './connections.ts';
 import { ENV_CONNECTION_NAME } from './connections.ts';
-import { connectionIdOf, DUMMY_HASH, hashToken, sameHash } from './tokens.ts';
+import { connectionIdOf, DUMMY_HASH, hashToken, sameHash, TOKEN_PREFIX } from './tokens.ts';
 
 export interface VerifiedConnection {
   id: string;
@@ -12,6 +12,14 @@ export interface TokenVerifier {
   verify(token: string): Promise<VerifiedConnection | null>;
 }
 
+/**
+ * Verifies an OAuth access token (scope `scim`, audience `ffgate-scim`) minted by the token service
+ * for an IdP connection client; null when it is not one (wrong signature, audience, scope, expired,
+ * revoked). The all-in-one passes the token service's `verifyScimAccessToken`; a distributed SCIM
+ * service uses `createJwksScimTokenVerifier`.
+ */
+export type AccessTokenVerifier = (token: string) => Promise<VerifiedConnection | null>;
+
 export interface TokenVerifierOptions {
   connections: ConnectionsRepository;
   /** FFGATE_SCIM_TOKEN: accepted as an extra connection named `env` */
@@ -20,6 +28,8 @@ export interface TokenVerifierOptions {
   touchIntervalMs?: number;
   now?: () => number;
   onTouchError?: (error: unknown) => void;
+  /** tried for bearer tokens that are not `ffscim_` connection tokens */
+  accessTokenVerifier?: AccessTokenVerifier;
 }
 
 /**
@@ -49,6 +59,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     async verify(token) {
       const presented = hashToken(token);
       if (envHash !== undefined && sameHash(presented, envHash)) return { id: ENV_CONNECTION_NAME, name: ENV_CONNECTION_NAME };
+
+      if (!token.startsWith(TOKEN_PREFIX) && options.accessTokenVerifier) return options.accessTokenVerifier(token);
 
       const id = connectionIdOf(token);
       const record = id ? await connections.findById(id) : null;

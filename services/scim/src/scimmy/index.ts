@@ -3,3 +3,4 @@ export { parseResource, renderResource, applyPatch, etagOf, withoutNulls, ENDPOI
 export { parseProjection, type Projection } from './projection.ts';
 export { scimError, isScimProtocolError, type ScimProtocolError } from './errors.ts';
 export * as discovery from './discovery.ts';
+export { MAX_BULK_OPERATIONS, MAX_BULK_PAYLOAD, MAX_PAGE_SIZE } from './limits.ts';

@@ -1,5 +1,5 @@
 import SCIMMY from 'scimmy';
-import { MAX_PAGE_SIZE } from './limits.ts';
+import { MAX_BULK_OPERATIONS, MAX_BULK_PAYLOAD, MAX_PAGE_SIZE } from './limits.ts';
 
 /**
  * SCIMMY keeps its schemas, resource declarations and service provider configuration in
@@ -49,16 +49,18 @@ export function configureScimmy(): void {
     filter: { supported: true, maxResults: MAX_PAGE_SIZE },
     sort: true,
     etag: true,
+    // ffgate stores no passwords (users authenticate at their IdP): a `password` in POST/PUT/PATCH
+    // is accepted (Okta sends one) and dropped — never stored, returned, versioned or evented
     changePassword: false,
-    // /Bulk is not served yet
-    bulk: { supported: false },
+    // /Bulk enforces exactly these limits (413 beyond them)
+    bulk: { supported: true, maxOperations: MAX_BULK_OPERATIONS, maxPayloadSize: MAX_BULK_PAYLOAD },
     authenticationSchemes: [],
   });
   SCIMMY.Config.set('authenticationSchemes', {
     type: 'oauthbearertoken',
     name: 'OAuth Bearer Token',
     description:
-      'Authentication with a per-connection bearer token (Authorization: Bearer ffscim_…) issued by the ffgate admin API.',
+      'Authorization: Bearer with a per-connection token (ffscim_…) issued by the ffgate admin API, or an OAuth 2.0 access token with scope "scim" (audience ffgate-scim) from the ffgate token service when that is configured.',
     specUri: 'https://www.rfc-editor.org/info/rfc6750',
   });
 }

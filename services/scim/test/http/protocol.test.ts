@@ -55,7 +55,7 @@ forEachDatabase('SCIM protocol handling over HTTP', (ctx) => {
       expect(res.body).toMatchObject({
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
         patch: { supported: true },
-        bulk: { supported: false },
+        bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 1048576 },
         filter: { supported: true, maxResults: MAX_PAGE_SIZE },
         changePassword: { supported: false },
         sort: { supported: true },
@@ -145,11 +145,11 @@ forEachDatabase('SCIM protocol handling over HTTP', (ctx) => {
     });
   });
 
-  it('/Me → 501, /Bulk → 501, a broken path → 400, an unknown endpoint → 404, all as SCIM errors', async () => {
+  it('/Me → 501, an invalid /Bulk message → 400, a broken path → 400, an unknown endpoint → 404, all as SCIM errors', async () => {
     const me = await h.scim('GET', '/Me');
     expect(me.status).toBe(501);
     expect(me.body).toEqual({ schemas: [ERROR_SCHEMA], status: '501', detail: expect.any(String) });
-    expect((await h.scim('POST', '/Bulk', { body: {} })).status).toBe(501);
+    expect((await h.scim('POST', '/Bulk', { body: {} })).status).toBe(400);
     const badEncoding = await h.scim('GET', '/Users/%E0%A4%A');
     expect(badEncoding.status).toBe(400);
     expect(badEncoding.body).toEqual({ schemas: [ERROR_SCHEMA], status: '400', scimType: 'invalidSyntax', detail: expect.any(String) });

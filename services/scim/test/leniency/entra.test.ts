@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { normalizePatch, normalizeScimRequest } from '../../src/leniency/index.ts';
 import { CORE_GROUP, CORE_USER, ENTERPRISE, entra, fillIds, type IdpRequest } from './idp-fixtures.ts';
 import { containsNull, patchedWithScimmy, validatedBody } from './scimmy-check.ts';
+import { withScimService } from '../e2e/with-service.ts';
 
 const ids = { userId: '2819c223-7f76-453a-919d-413861904646', managerId: '9a7c1f04-3b2e-4d5f-8e6a-1b2c3d4e5f60', groupId: 'b1f0e7c2-55aa-4b2e-9c3d-0f1e2d3c4b5a' };
 const fill = (request: IdpRequest) => fillIds(request, ids);
@@ -225,6 +226,22 @@ describe('Microsoft Entra ID', () => {
     // schema declaration must relax it (reported), leniency does not rewrite the value.
   });
 
-  it.todo('Entra ID: 409 uniqueness on a duplicate group displayName (store / end-to-end)');
-  it.todo('Entra ID: Content-Type application/scim+json and pagination totals (HTTP layer / end-to-end)');
+  it('Entra ID: 409 uniqueness on a duplicate group displayName (store / end-to-end)', async () => {
+    await withScimService(async (e) => {
+      expect((await e.replay(entra.createGroup)).status).toBe(201);
+      const dup = await e.send('POST', '/Groups', { body: { ...entra.createGroup.body, displayName: 'sales team' } });
+      expect(dup.status).toBe(409);
+      expect(dup.body).toMatchObject({ status: '409', scimType: 'uniqueness' });
+    });
+  }, 30_000);
+  it('Entra ID: Content-Type application/scim+json and pagination totals (HTTP layer / end-to-end)', async () => {
+    await withScimService(async (e) => {
+      for (let i = 0; i < 11; i++) expect((await e.send('POST', '/Users', { body: { schemas: [CORE_USER], userName: `entra.page.${i}` } })).status).toBe(201);
+      const page = await e.send('GET', '/Users', { query: { startIndex: '6', count: '5' } });
+      expect(page.headers.get('content-type')).toBe('application/scim+json; charset=utf-8');
+      expect(page.body).toMatchObject({ totalResults: 11, startIndex: 6, itemsPerPage: 5 });
+      const last = await e.send('GET', '/Users', { query: { startIndex: '11', count: '5' } });
+      expect(last.body).toMatchObject({ totalResults: 11, startIndex: 11, itemsPerPage: 1 });
+    });
+  }, 30_000);
 });

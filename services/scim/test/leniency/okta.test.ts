@@ -3,6 +3,7 @@ import SCIMMY from 'scimmy';
 import { normalizePatch, normalizeScimRequest } from '../../src/leniency/index.ts';
 import { CORE_GROUP, CORE_USER, fillIds, okta, type IdpRequest } from './idp-fixtures.ts';
 import { patchedWithScimmy, validatedBody } from './scimmy-check.ts';
+import { withScimService } from '../e2e/with-service.ts';
 
 const ids = { userId: '23a35c27-23d3-4c03-b4c5-6443c09e7173', groupId: 'abf4dd94-a4c0-4f67-89c9-76b03340cb9b', formerMemberId: '89bb1940-b905-4575-9e7f-6f887cfb368e' };
 const body = <T extends IdpRequest>(request: T): T['body'] => fillIds(request, ids).body;
@@ -126,6 +127,24 @@ describe('Okta', () => {
     expect(out).toMatchObject({ userName: sent.userName, name: sent.name, emails: sent.emails, active: sent.active });
   });
 
-  it.todo('Okta: missing or wrong token → 401 with a SCIM error body (HTTP layer / end-to-end)');
-  it.todo('Okta: duplicate userName → 409 uniqueness and integer paging totals (store / end-to-end)');
+  it('Okta: missing or wrong token → 401 with a SCIM error body (HTTP layer / end-to-end)', async () => {
+    await withScimService(async (e) => {
+      for (const token of [null, 'ffscim_0000_wrong', 'Bearer-less']) {
+        const res = await e.send('GET', '/Users', { token, headers: okta.importPage.headers, query: okta.importPage.query });
+        expect(res.status).toBe(401);
+        expect(res.body).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: expect.any(String) });
+      }
+    });
+  }, 30_000);
+  it('Okta: duplicate userName → 409 uniqueness and integer paging totals (store / end-to-end)', async () => {
+    await withScimService(async (e) => {
+      expect((await e.replay(okta.createUser)).status).toBe(201);
+      const dup = await e.send('POST', '/Users', { body: { ...okta.createUser.body, userName: 'Test.User@Okta.Local' } });
+      expect(dup.status).toBe(409);
+      expect(dup.body).toMatchObject({ status: '409', scimType: 'uniqueness' });
+      const page = await e.replay(okta.lookupByUserName);
+      expect(page.body).toMatchObject({ totalResults: 1, startIndex: 1, itemsPerPage: 1 });
+      for (const key of ['totalResults', 'startIndex', 'itemsPerPage']) expect(typeof page.body[key]).toBe('number');
+    });
+  }, 30_000);
 });

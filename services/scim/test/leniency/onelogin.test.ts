@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { normalizePatch, normalizeScimRequest } from '../../src/leniency/index.ts';
 import { CORE_GROUP, CORE_USER, ENTERPRISE, fillIds, onelogin, type IdpRequest } from './idp-fixtures.ts';
 import { containsNull, patchedWithScimmy, validatedBody } from './scimmy-check.ts';
+import { withScimService } from '../e2e/with-service.ts';
 
 const ids = { userId: '7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6', groupId: '3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7' };
 const body = <T extends IdpRequest>(request: T): T['body'] => fillIds(request, ids).body;
@@ -65,5 +66,16 @@ describe('OneLogin', () => {
     expect(removed.resource.members).toEqual([{ value: 'other' }]);
   });
 
-  it.todo('OneLogin: DELETE and active false both revoke credentials and stop work (end-to-end)');
+  // SCIM's part of deprovisioning: both paths publish the identity event the token service and
+  // the job gateway act on (revoke credentials, cancel work)
+  it('OneLogin: DELETE and active false both revoke credentials and stop work (end-to-end)', async () => {
+    await withScimService(async (e) => {
+      const created = await e.replay(onelogin.templateCreate);
+      const suspended = await e.replay(onelogin.templatePut, { userId: created.body.id });
+      expect(suspended.body.active).toBe(false);
+      await e.waitForEvent((ev) => ev.resourceId === created.body.id && ev.type === 'identity.user.deactivated');
+      expect((await e.replay(onelogin.hardDelete, { userId: created.body.id })).status).toBe(204);
+      await e.waitForEvent((ev) => ev.resourceId === created.body.id && ev.type === 'identity.user.deleted');
+    });
+  }, 30_000);
 });
