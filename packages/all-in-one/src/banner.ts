@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { AllInOneConfig } from './config.ts';
 
 /** What a newcomer needs after `pnpm start`: where SCIM lives and how to get a token. */
@@ -7,6 +8,7 @@ export function printBanner(options: {
   embeddedDb: boolean;
   embeddedBus: boolean;
   generatedAdmin?: { token: string; file: string; created: boolean };
+  ffmpegMissing?: string;
 }): void {
   const { config, generatedAdmin } = options;
   const base = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
@@ -18,8 +20,12 @@ export function printBanner(options: {
     `  bus:            ${options.embeddedBus ? 'in-process (embedded)' : 'NATS JetStream (NATS_URL)'}`,
     `  SCIM base URL:  ${base}/scim/v2`,
     `  token service:  ${base}/oauth2/token  (JWKS: ${base}/.well-known/jwks.json)`,
+    `  job gateway:    ${base}/v1/jobs  (OpenAPI: ${base}/v1/openapi.json)`,
+    `  media root:     ${resolve(config.mediaRoot)}  (put inputs in shared/)`,
+    `  transcoder:     ${options.ffmpegMissing ? 'NOT RUNNING — ffmpeg is missing' : `${config.concurrency} ffmpeg at once on ${config.queues.join(', ')}`}`,
     `  health:         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
   ];
+  if (options.ffmpegMissing) lines.push('', `!!! ${options.ffmpegMissing}`, '!!! Jobs wait in their queue until ffgate restarts with ffmpeg.');
   if (generatedAdmin) {
     lines.push(
       `  admin token:    ${generatedAdmin.token}`,

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { connectBus } from '@ffgate/bus';
 import { ConfigError } from '@ffgate/config';
 import { openDatabase } from '@ffgate/db';
+import { FfmpegMissingError, resolveFfmpeg } from '@ffgate/media';
 import { createLogger, createMetrics, shutdownTelemetry } from '@ffgate/telemetry';
 import { developmentAdminToken } from './admin-token.ts';
 import { printBanner } from './banner.ts';
@@ -44,11 +45,20 @@ const bus = await connectBus({
   // embedded: streams and durable consumers persist beside the database, so a restart loses nothing
   ...(config.natsUrl ? {} : { persistDir: join(dataDir, 'bus') }),
 });
-const system = composeAllInOne({ config, database, bus, logger, metrics });
+// ffmpeg is needed only by the transcoder: without it everything else runs and jobs wait queued
+let ffmpegMissing: string | undefined;
+try {
+  resolveFfmpeg(config.ffmpegPath ? { ...process.env, FFMPEG_PATH: config.ffmpegPath } : process.env);
+} catch (err) {
+  if (!(err instanceof FfmpegMissingError)) throw err;
+  ffmpegMissing = err.message;
+}
+mkdirSync(join(resolve(config.mediaRoot), 'shared'), { recursive: true });
+const system = composeAllInOne({ config, database, bus, logger, metrics, transcoder: !ffmpegMissing });
 await system.start();
 
 const server = system.app.listen(config.port, () => {
-  printBanner({ config, dataDir, embeddedDb, embeddedBus: !config.natsUrl, generatedAdmin });
+  printBanner({ config, dataDir, embeddedDb, embeddedBus: !config.natsUrl, generatedAdmin, ffmpegMissing });
 });
 
 let shuttingDown = false;

@@ -20,3 +20,4 @@ export * from './auth/index.ts';
 export * from './store/index.ts';
 export * as leniency from './leniency/index.ts';
 export { createScimService, type ScimService, type ScimServiceDeps, type ScimServiceConfig } from './service.ts';
+export { scimConfigKeys, scimConfigLoader, loadScimConfig, type ScimConfig } from './config.ts';

@@ -6,14 +6,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import express from 'express';
 import { connectBus } from '@ffgate/bus';
-import { ConfigError, loadConfig } from '@ffgate/config';
+import { ConfigError } from '@ffgate/config';
 import { openDatabase } from '@ffgate/db';
 import { createLogger, createMetrics, healthRoutes, httpMetricsMiddleware, shutdownTelemetry } from '@ffgate/telemetry';
+import { createJwksScimTokenVerifier } from './auth/index.ts';
+import { loadScimConfig } from './config.ts';
 import { createScimService } from './service.ts';
 
 let config;
 try {
-  config = loadConfig(process.env);
+  config = loadScimConfig(process.env);
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(err.message);
@@ -34,6 +36,10 @@ const service = createScimService({
   bus,
   logger,
   metrics,
+  // IdP connections that authenticate with OAuth client credentials at the token service
+  ...(config.tokenUrl
+    ? { accessTokenVerifier: createJwksScimTokenVerifier({ tokenUrl: config.tokenUrl, issuer: config.issuer ?? config.tokenUrl }) }
+    : {}),
 });
 await service.start();
 

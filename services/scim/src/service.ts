@@ -5,7 +5,7 @@ import type { Database } from '@ffgate/db';
 import { exposeRelayMetrics, OutboxRelay } from '@ffgate/outbox';
 import type { Metrics } from '@ffgate/telemetry';
 import { buildAdminRouter } from './admin/index.ts';
-import { createConnectionsRepository } from './auth/index.ts';
+import { createConnectionsRepository, type AccessTokenVerifier } from './auth/index.ts';
 import { buildScimRouter, type ScimLogger } from './http/index.ts';
 import * as leniency from './leniency/index.ts';
 import { createIdentityStore, migrateScim, outbox } from './store/index.ts';
@@ -25,6 +25,12 @@ export interface ScimServiceDeps {
   metrics?: Metrics;
   /** skip migrations (tests that migrate once per database) */
   migrate?: boolean;
+  /**
+   * OAuth access tokens of IdP connections that are token-service clients with scope `scim`
+   * (Entra gallery apps): the token service's `verifyScimAccessToken` in the all-in-one, a JWKS
+   * verifier (`createJwksScimTokenVerifier`) when distributed.
+   */
+  accessTokenVerifier?: AccessTokenVerifier;
 }
 
 export interface ScimService {
@@ -55,13 +61,17 @@ export function createScimService(deps: ScimServiceDeps): ScimService {
       connections,
       leniency,
       logger,
+      ...(deps.accessTokenVerifier ? { accessTokenVerifier: deps.accessTokenVerifier } : {}),
       config: {
         ...(config.scimToken ? { scimToken: config.scimToken } : {}),
         ...(config.publicUrl ? { baseUrl: `${config.publicUrl.replace(/\/$/, '')}/scim/v2` } : {}),
       },
     }),
   );
-  router.use('/admin/v1', buildAdminRouter({ connections, logger, ...(config.adminToken ? { adminToken: config.adminToken } : {}) }));
+  // Scoped to its own resource so that, in the all-in-one process, other services' admin routes
+  // (/admin/v1/clients, /admin/v1/audit) are not answered by this router's 401/404.
+  const admin = buildAdminRouter({ connections, logger, ...(config.adminToken ? { adminToken: config.adminToken } : {}) });
+  router.use('/admin/v1', (req, res, next) => (/^\/scim-connections(\/|$)/.test(req.path) ? admin(req, res, next) : next()));
 
   if (deps.metrics) exposeRelayMetrics(deps.metrics, 'scim', relay);
 
