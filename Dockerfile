@@ -1,5 +1,7 @@
-# One image for every ffgate service; each compose/Kubernetes service picks its entry point with
-#   pnpm --filter @ffgate/<service> start
+# One image for every ffgate service; each compose/Kubernetes service picks its entry point:
+#   working directory /app/services/<service>, command node --import @ffgate/telemetry/register src/main.ts
+# (the `start` script without pnpm in between: pnpm does not pass SIGTERM on to node, so the
+# ordered shutdown and the transcoders' drain would never run). The default is the all-in-one.
 # Node 24 runs the TypeScript sources directly (type stripping), so there is no build step.
 FROM node:24-slim
 
@@ -19,12 +21,15 @@ RUN pnpm fetch
 COPY . .
 RUN pnpm install --offline --frozen-lockfile --prod=false
 
-# Local state (embedded database, media) when DATABASE_URL is unset; writable by the runtime user.
-RUN mkdir -p /data && chown node:node /data
+# Local state (embedded database, media) when DATABASE_URL is unset, and the shared media root of
+# the gateway and transcoders: owned by the runtime user, so a fresh named volume mounted there
+# inherits that ownership.
+RUN mkdir -p /data /media/shared /media/home && chown -R node:node /data /media
 ENV NODE_ENV=production \
     FFGATE_DATA_DIR=/data \
     PORT=8080
 
 USER node
 EXPOSE 8080
-CMD ["pnpm", "start"]
+WORKDIR /app/packages/all-in-one
+CMD ["node", "--import", "@ffgate/telemetry/register", "src/main.ts"]

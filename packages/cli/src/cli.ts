@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AdminApiError, AdminClient } from './admin-client.ts';
 import { UsageError } from './command.ts';
-import type { Command, CommandContext, OptionSpec } from './command.ts';
+import type { AdminService, Command, CommandContext, OptionSpec } from './command.ts';
 import { commands as defaultCommands } from './commands/index.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
@@ -57,24 +57,42 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   }
 }
 
+/** The variable naming one service's URL in the distributed shape (scim uses FFGATE_URL). */
+export const SERVICE_URL_ENV: Record<AdminService, string | undefined> = {
+  scim: undefined,
+  token: 'FFGATE_TOKEN_ADMIN_URL',
+  gateway: 'FFGATE_GATEWAY_URL',
+};
+
+/** `--url`, else the service's own variable, else FFGATE_URL, else the default; `source` names the winner. */
+export function resolveServiceUrl(service: AdminService, flag: unknown, env: CliIo['env']): { url: string; source: string } {
+  if (typeof flag === 'string' && flag) return { url: flag, source: '--url' };
+  const own = SERVICE_URL_ENV[service];
+  if (own && env[own]) return { url: env[own], source: own };
+  if (env.FFGATE_URL) return { url: env.FFGATE_URL, source: 'FFGATE_URL' };
+  return { url: DEFAULT_URL, source: 'the default URL' };
+}
+
 function context(args: string[], values: CommandContext['values'], io: CliIo): CommandContext {
-  let client: AdminClient | undefined;
+  const clients = new Map<AdminService, AdminClient>();
   return {
     args,
     values,
     env: io.env,
     out: io.out,
     err: io.err,
-    client() {
-      if (client) return client;
-      const baseUrl = (typeof values.url === 'string' && values.url) || io.env.FFGATE_URL || DEFAULT_URL;
+    client(service = 'scim') {
+      const existing = clients.get(service);
+      if (existing) return existing;
+      const { url: baseUrl, source } = resolveServiceUrl(service, values.url, io.env);
       if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
-        throw new UsageError(`--url / FFGATE_URL must be an http(s) URL, got "${baseUrl}"`);
+        throw new UsageError(`${source} must be an http(s) URL, got "${baseUrl}"`);
       }
       // Tokens are read from the environment only: argv is visible to every user via ps.
       const token = io.env.FFGATE_ADMIN_TOKEN;
       if (!token) throw new UsageError('FFGATE_ADMIN_TOKEN is not set');
-      client = new AdminClient({ baseUrl, token });
+      const client = new AdminClient({ baseUrl, token });
+      clients.set(service, client);
       return client;
     },
   };
@@ -109,6 +127,9 @@ export function helpText(commands: readonly Command[] = defaultCommands): string
     '  -h, --help    show help',
     '',
     'environment:',
-    '  FFGATE_ADMIN_TOKEN  bearer token for the admin API (required)',
+    '  FFGATE_ADMIN_TOKEN      bearer token for the admin APIs (required)',
+    '  FFGATE_URL              base URL of every admin API (all-in-one), unless overridden below',
+    '  FFGATE_TOKEN_ADMIN_URL  token service URL for `admin client …` (distributed shape)',
+    '  FFGATE_GATEWAY_URL      job gateway URL for `audit …` (distributed shape)',
   ].join('\n');
 }

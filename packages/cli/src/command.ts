@@ -1,6 +1,9 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { AdminClient } from './admin-client.ts';
 
+/** The services with an admin API, each possibly on its own URL in the distributed shape. */
+export type AdminService = 'scim' | 'token' | 'gateway';
+
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export interface CommandContext {
@@ -8,8 +11,12 @@ export interface CommandContext {
   args: string[];
   values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   env: Record<string, string | undefined>;
-  /** Created lazily so commands that need no API (none yet) need no token. */
-  client(): AdminClient;
+  /**
+   * The admin API of `service` (default `scim`), created lazily so usage errors need no token.
+   * URL: `--url`, else the service's own variable (FFGATE_TOKEN_ADMIN_URL, FFGATE_GATEWAY_URL),
+   * else FFGATE_URL (the all-in-one serves every admin API on one port), else the default.
+   */
+  client(service?: AdminService): AdminClient;
   out(line: string): void;
   err(line: string): void;
 }

@@ -1,5 +1,7 @@
 import type { Command } from '../command.ts';
+import { adminClientCommands } from './admin-clients.ts';
+import { auditCommands } from './audit.ts';
 import { scimConnectionCommands } from './scim-connections.ts';
 
-/** Every `ffgate` subcommand. Later groups (admin client …, audit verify) are appended here. */
-export const commands: readonly Command[] = [...scimConnectionCommands];
+/** Every `ffgate` subcommand; add a group by appending its table here. */
+export const commands: readonly Command[] = [...scimConnectionCommands, ...adminClientCommands, ...auditCommands];
