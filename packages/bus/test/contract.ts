@@ -279,13 +279,15 @@ export function busContract(name: string, factory: BusFactory): void {
     test('working() holds the ack deadline off during long work', async () => {
       // Work lasts three ack deadlines; without heartbeats the message would be redelivered and
       // (being first in line) arrive before the marker.
-      const ackWaitMs = 600;
+      // Generous margins (a heartbeat every sixth of the deadline): a loaded CI machine can stall
+      // the event loop for hundreds of milliseconds.
+      const ackWaitMs = 1500;
       const long = userEvent('long');
       const marker = userEvent('after-long');
       const rec = recorder(async (d) => {
         if (d.event.id === long.event.id) {
-          for (let i = 0; i < 12; i++) {
-            await new Promise((r) => setTimeout(r, ackWaitMs / 4));
+          for (let i = 0; i < 18; i++) {
+            await new Promise((r) => setTimeout(r, ackWaitMs / 6));
             d.working();
           }
         }
@@ -294,7 +296,7 @@ export function busContract(name: string, factory: BusFactory): void {
       await bus.consume({ stream: stream.name, durable: 'heartbeat', deliver: 'all', ackWaitMs, concurrency: 1 }, rec.handler);
       await bus.publish(long.subject, long.event, { msgId: long.event.id });
       await bus.publish(marker.subject, marker.event, { msgId: marker.event.id });
-      await waitFor(() => rec.has(marker.event.id));
+      await waitFor(() => rec.has(marker.event.id), { timeoutMs: 30_000, message: 'the marker after the long message' });
       expect(rec.ids()).toEqual([long.event.id, marker.event.id]);
     });
 
