@@ -8,6 +8,9 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benches = {
   scim: 'services/scim/bench/scim.bench.ts',
+  outbox: 'packages/outbox/bench/relay-latency.bench.ts',
+  token: 'services/token/bench/token.bench.ts',
+  jobs: 'packages/e2e/bench/jobs.bench.ts',
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in benches)) {
