@@ -16,6 +16,7 @@ import { connectNatsBus } from '@ffgate/bus';
 import { Streams } from '@ffgate/contracts';
 import { createTestDatabase, freePort, startNatsServer } from '@ffgate/testing';
 import { percentile, runLoad, type LoadResult } from './load.ts';
+import { cpuMsOf } from './cpu.ts';
 import { startServer } from './processes.ts';
 
 const { values } = parseArgs({
@@ -81,9 +82,18 @@ const baselineBase = `http://127.0.0.1:${baseline.port}/scim/v2`;
 await createLoad(ffgateBase, 300);
 await createLoad(baselineBase, 300);
 const rounds: { ffgate: LoadResult; baseline: LoadResult }[] = [];
+// CPU the server process spent per create: steadier than creates/s when other work shares the machine
+const cpu = { ffgate: 0, baseline: 0 };
+async function measuredLoad(which: 'ffgate' | 'baseline', base: string, pid: number | undefined): Promise<LoadResult> {
+  const before = cpuMsOf(pid);
+  const result = await createLoad(base, CREATES / 2);
+  const after = cpuMsOf(pid);
+  cpu[which] += before !== undefined && after !== undefined ? after - before : NaN;
+  return result;
+}
 for (let r = 0; r < 2; r++) {
-  const b = await createLoad(baselineBase, CREATES / 2);
-  const f = await createLoad(ffgateBase, CREATES / 2);
+  const b = await measuredLoad('baseline', baselineBase, baseline.child.pid);
+  const f = await measuredLoad('ffgate', ffgateBase, ffgate.child.pid);
   rounds.push({ ffgate: f, baseline: b });
 }
 const merge = (xs: LoadResult[]): LoadResult => {
@@ -158,6 +168,12 @@ const rows = [
     `${ratio.toFixed(2)}× (goal ≥ 0.80×)`,
   ],
   ['create latency p50 / p99', `${f1(ffgateCreates.p50Ms)} / ${f1(ffgateCreates.p99Ms)} ms`, `${f1(baselineCreates.p50Ms)} / ${f1(baselineCreates.p99Ms)} ms`, ''],
+  [
+    'server CPU per create (user+sys)',
+    `${(cpu.ffgate / ffgateCreates.requests).toFixed(2)} ms`,
+    `${(cpu.baseline / baselineCreates.requests).toFixed(2)} ms`,
+    `${(cpu.baseline / baselineCreates.requests / (cpu.ffgate / ffgateCreates.requests)).toFixed(2)}× (inverse CPU ratio)`,
+  ],
   ['create errors', String(ffgateCreates.errors), String(baselineCreates.errors), ''],
   [
     `PATCH active:false → event from NATS (n=${toEvent.length}) p50 / p99`,

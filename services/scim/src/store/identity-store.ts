@@ -3,7 +3,7 @@ import type { Database } from '@ffgate/db';
 import { enqueue } from '@ffgate/outbox';
 import { isRetryableConflict } from './db-errors.ts';
 import { IdentityStoreError, StoreUnavailableError } from './errors.ts';
-import type { WriteScope } from './executor.ts';
+import type { Tx, WriteScope } from './executor.ts';
 import { createGroup, deleteGroup, updateGroup } from './group-writes.ts';
 import { MutationFailure } from './mutation.ts';
 import type { IdentityStore, ListQuery, Mutation, ResourceType, ScimJson, WriteContext } from './port.ts';
@@ -39,9 +39,9 @@ export function createIdentityStore(options: IdentityStoreOptions): IdentityStor
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction(async (tx) => {
-          const scope: WriteScope = { tx, now: clock(), actor: ctx.actor ?? null, messages: [], newEventId };
+          const scope: WriteScope = { tx, builder: tx, now: clock(), actor: ctx.actor ?? null, messages: [], deferred: [], newEventId };
           const result = await work(scope);
-          await enqueue(tx, outbox, scope.messages);
+          await flush(tx, scope);
           return result;
         });
       } catch (err) {
@@ -49,6 +49,19 @@ export function createIdentityStore(options: IdentityStoreOptions): IdentityStor
         if (isRetryableConflict(err) && attempt < maxAttempts) continue;
         throw storeFailure(operation, err);
       }
+    }
+  }
+
+  /** deferred writes, the outbox rows and the NOTIFY: one statement, one round trip */
+  async function flush(tx: Tx, scope: WriteScope): Promise<void> {
+    try {
+      await enqueue(tx, outbox, scope.messages, { alongside: scope.deferred.map((d) => d.statement) });
+    } catch (err) {
+      for (const d of scope.deferred) {
+        const mapped = d.mapError?.(err) ?? err;
+        if (mapped !== err) throw mapped;
+      }
+      throw err;
     }
   }
 
@@ -70,7 +83,7 @@ export function createIdentityStore(options: IdentityStoreOptions): IdentityStor
     },
     create(type: ResourceType, resource: ScimJson, ctx: WriteContext) {
       const id = newId();
-      return write(`create ${type}`, ctx, (scope) => (type === 'User' ? createUser(scope, id, resource) : createGroup(scope, id, resource)));
+      return write(`create ${type}`, ctx, async (scope) => (type === 'User' ? createUser(scope, id, resource) : createGroup(scope, id, resource)));
     },
     update(type: ResourceType, id: string, mutate: Mutation, ctx: WriteContext) {
       return write(`update ${type}`, ctx, (scope) =>

@@ -42,6 +42,6 @@ export async function bumpGroups(scope: WriteScope, groupIds: string[]): Promise
   }
 }
 
-export function eventFacts<D>(scope: WriteScope, resourceId: string, version: number, data: D) {
+export function eventFacts<D>(scope: Pick<WriteScope, 'actor' | 'now'>, resourceId: string, version: number, data: D) {
   return { resourceId, version, actor: scope.actor, time: scope.now, data };
 }

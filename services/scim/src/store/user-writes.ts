@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { identityEventMessage, toUserState, userUpdateEventType } from '../events/index.ts';
-import type { WriteScope } from './executor.ts';
+import type { StatementScope, WriteScope } from './executor.ts';
 import { isUniqueViolation } from './db-errors.ts';
 import { NotFoundError, UniquenessError } from './errors.ts';
 import { canonicalJson } from './json.ts';
@@ -10,27 +10,22 @@ import { applyMutation, checkVersion } from './mutation.ts';
 import type { Mutation, ScimJson, StoredResource } from './port.ts';
 import { toUserRecord, type UserRecord } from './resources.ts';
 import { bumpGroups, eventFacts } from './ripple.ts';
-import { toStoredUser, userColumns } from './rows.ts';
+import { toStoredUser, userColumns, type UserRow } from './rows.ts';
 import { users } from './schema.ts';
 
 const USER_NAME_UNIQUE = 'users_user_name_lower_uq';
 
-export async function createUser(scope: WriteScope, id: string, input: ScimJson): Promise<StoredResource> {
+/**
+ * No query of its own: the insert is deferred into the store's single outbox statement, and the
+ * stored row is built from what was written (nothing comes back that we do not already know).
+ */
+export function createUser(scope: StatementScope, id: string, input: ScimJson): StoredResource {
   const record = toUserRecord(input);
-  const [row] = await uniqueUserName(record, () =>
-    scope.tx
-      .insert(users)
-      .values({
-        id,
-        ...columnsOf(record),
-        version: 1,
-        created: scope.now,
-        lastModified: scope.now,
-        createdBy: scope.actor,
-        updatedBy: scope.actor,
-      })
-      .returning(userColumns),
-  );
+  const row: UserRow = { id, ...columnsOf(record), version: 1, created: scope.now, lastModified: scope.now };
+  scope.deferred.push({
+    statement: scope.builder.insert(users).values({ ...row, createdBy: scope.actor, updatedBy: scope.actor }),
+    mapError: (err) => (isUniqueViolation(err, USER_NAME_UNIQUE) ? new UniquenessError('userName', record.userName, { cause: err }) : err),
+  });
   const data = toUserState({ ...row, groups: [] });
   scope.messages.push(identityEventMessage('identity.user.created', eventFacts(scope, id, 1, data), scope.newEventId));
   return toStoredUser(row, []);
