@@ -1,5 +1,6 @@
 import type { Bus, Delivery, Outcome, Subscription } from '@ffgate/bus';
 import { AuditRecordEvent, AuditStream, IdentityEvent, JobEventsStream, JobProgressEvent, JobStatusEvent, Streams, TokenRevokedEvent, TokensStream } from '@ffgate/contracts';
+import { auditRecordOfIdentityEvent } from './audit/from-identity.ts';
 import { ingestAuditRecord } from './audit/store.ts';
 import { applyIdentityEvent, applyRevocationEvent } from './identity/apply.ts';
 import type { JobsContext } from './jobs/context.ts';
@@ -17,6 +18,8 @@ export const DURABLES = {
   status: 'gateway-status',
   progress: 'gateway-progress',
   audit: 'gateway-audit',
+  /** SCIM writes enter the audit trail from their identity events */
+  scimAudit: 'gateway-audit-scim',
 } as const;
 
 export type ConsumerStats = Record<keyof typeof DURABLES, Record<string, number>>;
@@ -68,6 +71,10 @@ export async function startConsumers(bus: Bus, ctx: JobsContext, logger: Consume
     await bus.consume(
       { stream: AuditStream.name, durable: DURABLES.audit, deliver: 'all' },
       handle('audit', AuditRecordEvent, (e) => ingestAuditRecord(ctx.db, e)),
+    ),
+    await bus.consume(
+      { stream: Streams.identity.name, durable: DURABLES.scimAudit, deliver: 'all' },
+      handle('scimAudit', IdentityEvent, (e) => ingestAuditRecord(ctx.db, auditRecordOfIdentityEvent(e))),
     ),
   ];
 }

@@ -97,7 +97,7 @@ export function createGatewayService(deps: GatewayServiceDeps): GatewayService {
   };
   const changes = new JobChanges();
   const relay = new OutboxRelay({ database, table: outbox, bus, logger });
-  const stats: ConsumerStats = { identity: {}, tokens: {}, status: {}, progress: {}, audit: {} };
+  const stats: ConsumerStats = { identity: {}, tokens: {}, status: {}, progress: {}, audit: {}, scimAudit: {} };
   const specs = createSpecChecker(config.mediaRoot, { onDisk: deps.checkMediaOnDisk });
   const router = buildRouter({ ctx, verifier, adminToken: config.adminToken, specs, changes, logger, sse: deps.sse });
 

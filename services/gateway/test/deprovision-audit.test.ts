@@ -115,14 +115,16 @@ describeWithPostgres('gateway deprovisioning and audit trail (PostgreSQL, in-pro
     // a transcoder's records (published straight to the bus), times after the submit
     await publishAudit(bus, auditRecord({ writer: 'transcoder:r1', action: 'job.started', userId: id, jobId: ids[0], details: { pid: 4242, args: ['-nostdin'] }, time: new Date(t0 + 1000) }));
     await publishAudit(bus, auditRecord({ writer: 'transcoder:r1', action: 'job.finished', userId: id, jobId: ids[0], details: { exitCode: 0 }, time: new Date(t0 + 2000) }));
-    await waitFor(async () => (await api(gw.url, 'GET', `/admin/v1/audit?user=${id}`, { token: ADMIN_TOKEN })).body.items.length === 3);
+    // the IdP's create (from the identity event), the gateway's submit, the transcoder's start and finish
+    await waitFor(async () => (await api(gw.url, 'GET', `/admin/v1/audit?user=${id}`, { token: ADMIN_TOKEN })).body.items.length === 4);
     const trail = (await api(gw.url, 'GET', `/admin/v1/audit?user=${id}`, { token: ADMIN_TOKEN })).body.items;
-    expect(trail.map((r: { action: string }) => r.action)).toEqual(['job.submitted', 'job.started', 'job.finished']);
-    expect(trail[0]).toMatchObject({ writer: 'gateway', jobId: ids[0], clientId: `client-${id}` });
-    expect(trail[2].prevHash).toBe(trail[1].hash);
+    expect(trail.map((r: { action: string }) => r.action)).toEqual(['scim.user.created', 'job.submitted', 'job.started', 'job.finished']);
+    expect(trail[0]).toMatchObject({ writer: 'scim', userId: id, details: { connection: 'okta', resourceType: 'User', version: 1 } });
+    expect(trail[1]).toMatchObject({ writer: 'gateway', jobId: ids[0], clientId: `client-${id}` });
+    expect(trail[3].prevHash).toBe(trail[2].hash);
     const verify = await api(gw.url, 'GET', '/admin/v1/audit/verify', { token: ADMIN_TOKEN });
     expect(verify.body.ok).toBe(true);
-    expect(verify.body.writers.map((w: { writer: string }) => w.writer)).toEqual(expect.arrayContaining(['gateway', 'transcoder:r1']));
+    expect(verify.body.writers.map((w: { writer: string }) => w.writer)).toEqual(expect.arrayContaining(['gateway', 'scim', 'transcoder:r1']));
     expect((await api(gw.url, 'GET', '/admin/v1/audit?user=x', { token: await keys.mint(id) })).status).toBe(401);
     expect((await api(gw.url, 'GET', '/admin/v1/audit', { token: ADMIN_TOKEN })).status).toBe(400);
   });
@@ -138,9 +140,9 @@ describeWithPostgres('gateway deprovisioning and audit trail (PostgreSQL, in-pro
 
   test('tampering: editing one stored record in SQL makes verify name that record', async () => {
     const { id } = await userWithJobs(2);
-    await waitFor(async () => (await api(gw.url, 'GET', `/admin/v1/audit?user=${id}`, { token: ADMIN_TOKEN })).body.items.length === 2);
+    await waitFor(async () => (await api(gw.url, 'GET', `/admin/v1/audit?user=${id}`, { token: ADMIN_TOKEN })).body.items.length === 3);
     const trail = (await api(gw.url, 'GET', `/admin/v1/audit?user=${id}`, { token: ADMIN_TOKEN })).body.items;
-    const victim = trail[0];
+    const victim = trail.find((r: { writer: string }) => r.writer === 'gateway');
     const client = new pg.Client({ connectionString: testDb.url });
     await client.connect();
     await client.query(`update gateway.audit_records set details = jsonb_set(details, '{profile}', '"hevc-1080p"') where id = $1`, [victim.id]);
