@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate as drizzleMigrate } from 'drizzle-orm/pglite/migrator';
@@ -11,6 +12,7 @@ import { createMutex } from './mutex.ts';
  * LISTEN/NOTIFY is PGlite's own and, like PostgreSQL, delivers after commit.
  */
 export async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.dataDir) await ensureDataDir(options.dataDir);
   const client = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
   const db = drizzle({ client }) as unknown as Drizzle;
   const migrations = createMutex();
@@ -73,4 +75,22 @@ export async function openPglite(options: OpenDatabaseOptions): Promise<Database
       await client.close();
     },
   };
+}
+
+/**
+ * PGlite creates only the last level of its data directory (ENOENT when a parent is missing), so a
+ * fresh `FFGATE_DATA_DIR/token-db` would fail on first start. Create the whole path (mkdir -p).
+ * Other PGlite targets (`memory://`, `idb://`, `opfs-ahp://`) are not directories and are left alone.
+ */
+async function ensureDataDir(dataDir: string): Promise<void> {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(dataDir)?.[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== 'file') return;
+  // as PGlite reads it: `file://` is stripped, the rest is a path
+  const path = scheme === 'file' ? dataDir.slice('file://'.length) : dataDir;
+  if (path === '') return;
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (err) {
+    throw new DatabaseError('FFGATE_DB_UNREACHABLE', `cannot create the PGlite data directory ${path}`, { cause: err });
+  }
 }

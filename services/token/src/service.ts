@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { BusError, type Bus, type Subscription } from '@ffgate/bus';
-import { IdentityEvent, Streams, TokensStream } from '@ffgate/contracts';
+import { AuditStream, IdentityEvent, Streams, TokensStream } from '@ffgate/contracts';
 import type { Database } from '@ffgate/db';
 import { OutboxRelay } from '@ffgate/outbox';
 import { loadPolicy, watchPolicy, type Policy, type PolicyWatcher } from '@ffgate/policy';
@@ -180,6 +180,8 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       await startPolicy();
       await keys.init();
       await bus.ensureStream({ ...TokensStream, retention: 'limits' });
+      // the shared audit trail (credential issue/revoke, client changes) goes out through the outbox
+      await bus.ensureStream(AuditStream);
       await relay.start();
       projection = await startProjection();
       purgeTimer = setInterval(() => {

@@ -14,6 +14,8 @@ import {
   type NatsServerHandle,
   type TestDatabase,
 } from '@ffgate/testing';
+import { verifyChains } from '@ffgate/audit';
+import { chainAsIngested, collectAudit } from './audit-helpers.ts';
 import { createClient, decodePayload, FakeIdp, introspect, mint, projected, runService, type RunningService } from './harness.ts';
 
 const describeWithNatsAndPostgres = hasNatsServer ? describeWithPostgres : describeWithNats;
@@ -106,6 +108,8 @@ describeWithNatsAndPostgres('token service end to end [postgres + NATS]', () => 
 
     await idp.deactivate('carol');
     await waitFor(() => rejected(verifier, token), { message: 'the verifier rejects the deactivated user' });
+    // the early announcement may reach the verifier before the projection's transaction commits
+    await waitFor(async () => (await introspect(running.url, token)).body.active === false, { message: 'introspection inactive once the projection committed' });
     expect((await introspect(running.url, token)).body).toEqual({ active: false });
     expect((await mint(running.url, client)).status).toBe(401);
 
@@ -173,5 +177,22 @@ describeWithNatsAndPostgres('token service end to end [postgres + NATS]', () => 
     await waitFor(() => rejected(verifier, aliceToken), { message: 'revocation delivered through the outbox' });
     const gil = await createClient(running.url, { userId: 'gil' });
     expect((await mint(running.url, gil)).status).toBe(200);
+  });
+
+  test('the shared audit trail on real NATS: every record once, valid, chaining as the gateway ingests it', async () => {
+    const ingest = await collectAudit(await bus('audit-ingest'));
+    try {
+      const enqueued = async () =>
+        ((await database.db.execute(sql`select count(*)::int as n from "token"."outbox" where subject like 'audit.%'`)) as any).rows[0].n as number;
+      const expected = await enqueued();
+      await waitFor(() => ingest.records.length >= expected, { message: 'every enqueued audit record on AUDIT' });
+      expect(new Set(ingest.records.map((r) => r.id)).size).toBe(ingest.records.length);
+      const alice = ingest.records.filter((r) => r.userId === 'alice');
+      expect(alice.map((r) => r.action)).toEqual(expect.arrayContaining(['client.created', 'credential.issued', 'credential.revoked']));
+      expect(alice.find((r) => r.action === 'credential.issued')).toMatchObject({ writer: 'token', userName: 'alice@example.com', jti: decodePayload(aliceToken).jti });
+      expect(verifyChains(chainAsIngested(ingest.records))).toMatchObject({ ok: true });
+    } finally {
+      await ingest.stop();
+    }
   });
 });

@@ -55,7 +55,9 @@ export function createClientsRepository(db: Drizzle, keys: DerivedKeys, now: () 
           .insert(clients)
           .values({ id, name: input.name, userId: input.userId, scope: input.scope, secretHmac: keys.secretHmac(secret), createdAt: new Date(now()) })
           .returning();
-        await writeAudit(tx, [{ action: 'client.created', clientId: id, userId: input.userId, reason: input.scope, actor: input.actor }]);
+        await writeAudit(tx, [
+          { action: 'client.created', clientId: id, userId: input.userId, reason: input.scope, actor: input.actor, details: { name: input.name, scope: input.scope } },
+        ]);
         return { client: client!, secret };
       });
     },

@@ -43,14 +43,25 @@ export function createIssuer(o: IssuerOptions) {
   }
 
   const recorder = createCredentialRecorder(o.db);
-  async function record(c: { jti: string; userId: string | null; clientId: string; kind: 'job' | 'scim'; profiles: string[]; queues: string[]; iat: number; actor: string }) {
+  async function record(c: {
+    jti: string;
+    userId: string | null;
+    userName: string | null;
+    clientId: string;
+    kind: 'job' | 'scim';
+    grant: string;
+    profiles: string[];
+    queues: string[];
+    iat: number;
+    actor: string;
+  }) {
     const { iat, ...rest } = c;
     await recorder.record({ ...rest, issuedAt: new Date(iat * 1000), expiresAt: new Date((iat + o.ttlSeconds) * 1000) });
   }
 
   return {
-    /** A job credential for `user` (already loaded by the caller), on behalf of `clientId`. */
-    async issueJob(user: UserRow | undefined, clientId: string, actor: string): Promise<IssuedCredential> {
+    /** A job credential for `user` (already loaded by the caller), on behalf of `clientId`; `grant` goes into the audit trail. */
+    async issueJob(user: UserRow | undefined, clientId: string, actor: string, grant = 'client_credentials'): Promise<IssuedCredential> {
       if (!user || user.deleted || !user.active) throw new OAuthError('invalid_grant', 'the user is unknown or not active');
       const roles = evaluate(o.policy(), user.state);
       // a credential minted right after a reactivation must not fall inside the revoked second
@@ -58,7 +69,7 @@ export function createIssuer(o: IssuerOptions) {
       if (user.revokedBefore && iat * 1000 <= user.revokedBefore.getTime()) iat = Math.floor(user.revokedBefore.getTime() / 1000) + 1;
       const jti = randomUUID();
       const token = sign({ client_id: clientId, profiles: roles.profiles, queues: roles.queues }, user.id, DEFAULT_AUDIENCE, iat, jti);
-      await record({ jti, userId: user.id, clientId, kind: 'job', profiles: roles.profiles, queues: roles.queues, iat, actor });
+      await record({ jti, userId: user.id, userName: user.userName, clientId, kind: 'job', grant, profiles: roles.profiles, queues: roles.queues, iat, actor });
       return { token, jti, expiresIn: o.ttlSeconds, scope: 'job', profiles: roles.profiles, queues: roles.queues };
     },
 
@@ -67,7 +78,7 @@ export function createIssuer(o: IssuerOptions) {
       const iat = Math.floor(now() / 1000);
       const jti = randomUUID();
       const token = sign({ client_id: clientId, scope: SCIM_SCOPE }, clientId, SCIM_AUDIENCE, iat, jti);
-      await record({ jti, userId: null, clientId, kind: 'scim', profiles: [], queues: [], iat, actor: `client:${clientId}` });
+      await record({ jti, userId: null, userName: null, clientId, kind: 'scim', grant: 'client_credentials', profiles: [], queues: [], iat, actor: `client:${clientId}` });
       return { token, jti, expiresIn: o.ttlSeconds, scope: SCIM_SCOPE, profiles: [], queues: [] };
     },
   };

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Drizzle } from '@ffgate/db';
+import { enqueueChunked, sharedAuditMessage } from '../store/audit.ts';
 
 export interface CredentialRecord {
   jti: string;
@@ -11,11 +12,15 @@ export interface CredentialRecord {
   issuedAt: Date;
   expiresAt: Date;
   actor: string;
+  /** for the shared audit trail */
+  userName: string | null;
+  /** `client_credentials` or `token_exchange` */
+  grant: string;
 }
 
 /**
- * Writes issued credentials and their audit rows, grouping concurrent mints into one statement
- * (application-level group commit). Each `record` resolves only once its row is committed, so a
+ * Writes issued credentials, their audit rows and their `audit.record` outbox events (one
+ * transaction), grouping concurrent mints into one batch (application-level group commit). Each `record` resolves only once its row is committed, so a
  * credential is never handed out before the database knows it; under load one round trip and one
  * commit serve many mints instead of one each.
  */
@@ -54,13 +59,29 @@ export function createCredentialRecorder(db: Drizzle, options: { maxBatch?: numb
         sql`(${c.jti}, ${c.userId}, ${c.clientId}, ${c.kind}, ${JSON.stringify(c.profiles)}::jsonb, ${JSON.stringify(c.queues)}::jsonb, ${c.issuedAt.toISOString()}::timestamptz, ${c.expiresAt.toISOString()}::timestamptz)`,
     );
     const auditRows: SQL[] = records.map((c) => sql`('credential.issued', ${c.userId}, ${c.clientId}, ${c.jti}, ${c.kind}, ${c.actor})`);
-    await db.execute(sql`
-      with c as (
-        insert into "token"."credentials" (jti, user_id, client_id, kind, profiles, queues, issued_at, expires_at)
-        values ${sql.join(credentialRows, sql`, `)}
-      )
-      insert into "token"."audit" (action, user_id, client_id, jti, reason, actor)
-      values ${sql.join(auditRows, sql`, `)}`);
+    const shared = records.map((c) =>
+      sharedAuditMessage(
+        {
+          action: 'credential.issued',
+          userId: c.userId,
+          clientId: c.clientId,
+          jti: c.jti,
+          actor: c.actor,
+          details: { kind: c.kind, grant: c.grant, profiles: c.profiles, queues: c.queues, iat: c.issuedAt.toISOString(), exp: c.expiresAt.toISOString() },
+        },
+        c.userName,
+      ),
+    );
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`
+        with c as (
+          insert into "token"."credentials" (jti, user_id, client_id, kind, profiles, queues, issued_at, expires_at)
+          values ${sql.join(credentialRows, sql`, `)}
+        )
+        insert into "token"."audit" (action, user_id, client_id, jti, reason, actor)
+        values ${sql.join(auditRows, sql`, `)}`);
+      await enqueueChunked(tx, shared);
+    });
   }
 
   return {

@@ -68,7 +68,7 @@ export function buildOAuthRouter(d: OAuthRouterDeps): Router {
         const subject = await d.subjectTokens.verify(subjectToken);
         const user = await findUserByMapping(d.db, subject.mapping, subject.value);
         const clientId = caller?.client.id ?? `exchange:${subject.issuer.name ?? subject.issuer.issuer}`;
-        issued = await d.issuer.issueJob(user, clientId, caller ? `client:${caller.client.id}` : `exchange:${subject.issuer.issuer}`);
+        issued = await d.issuer.issueJob(user, clientId, caller ? `client:${caller.client.id}` : `exchange:${subject.issuer.issuer}`, 'token_exchange');
       } else {
         throw new OAuthError('unsupported_grant_type', `grant_type ${grant} is not supported`);
       }
