@@ -60,5 +60,9 @@ export function resolveFfprobe(env: Env = process.env): string {
  * minimal images) ffmpeg is spawned directly: a SIGKILLed worker then leaves ffmpeg running until
  * it finishes or hits its limits — install util-linux (Debian: present by default) to close that gap.
  */
+/** coreutils `nice`: execs its command in place, so the pid stays ffmpeg's. */
+export const NICE_PATH: string | undefined =
+  process.platform === 'linux' ? (['/usr/bin/nice', '/bin/nice'].find(isExecutable) ?? onPath('nice', process.env)) : undefined;
+
 export const SETPRIV_PATH: string | undefined =
   process.platform === 'linux' ? (['/usr/bin/setpriv', '/bin/setpriv'].find(isExecutable) ?? onPath('setpriv', process.env)) : undefined;

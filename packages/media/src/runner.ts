@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
-import { SETPRIV_PATH, isExecutable, resolveFfmpeg } from './binaries.ts';
+import { NICE_PATH, SETPRIV_PATH, isExecutable, resolveFfmpeg } from './binaries.ts';
 import { FfmpegMissingError, MediaError } from './errors.ts';
 import { createProgressParser, type FfmpegProgress } from './progress.ts';
 import { createLineTail } from './line-tail.ts';
@@ -42,6 +42,12 @@ export interface RunFfmpegOptions {
   outputLimit?: { path: string; maxBytes: number };
   /** tie ffmpeg's life to this process with setpriv --pdeathsig (default true when setpriv exists) */
   pdeathsig?: boolean;
+  /**
+   * Scheduling niceness of ffmpeg (default 10). Encoders saturate every core; at a lower priority
+   * they cannot starve the control plane (the worker's event loop, NATS) that must deliver a
+   * deprovisioning event and kill them within milliseconds. 0 keeps the worker's priority.
+   */
+  niceness?: number;
   stderrTailLines?: number;
   /** an open input (`openMediaInput`) handed to ffmpeg as its fd 3, read as `/proc/self/fd/3` */
   inputFd?: number;
@@ -67,9 +73,12 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegHandle
   const ffmpegPath = options.ffmpegPath ?? resolveFfmpeg();
   if (!isExecutable(ffmpegPath)) throw new FfmpegMissingError(`ffmpeg not found at ${ffmpegPath}`);
   const useSetpriv = (options.pdeathsig ?? true) && SETPRIV_PATH !== undefined;
+  const niceness = options.niceness ?? 10;
+  // each wrapper execs the next in place: the pid we supervise and kill is ffmpeg's
+  const command = niceness !== 0 && NICE_PATH !== undefined ? [NICE_PATH, '-n', String(niceness), ffmpegPath, ...options.args] : [ffmpegPath, ...options.args];
   const [file, argv] = useSetpriv
-    ? [SETPRIV_PATH as string, ['--pdeathsig', 'KILL', '--', ffmpegPath, ...options.args]]
-    : [ffmpegPath, [...options.args]];
+    ? [SETPRIV_PATH as string, ['--pdeathsig', 'KILL', '--', ...command]]
+    : [command[0], command.slice(1)];
 
   const subprocess = execa(file, argv, {
     reject: false,

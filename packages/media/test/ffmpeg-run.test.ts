@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { join } from 'node:path';
@@ -85,6 +85,20 @@ describeWithFfmpeg('ffmpeg runner on real ffmpeg', () => {
     await discardOutput(out.tempPath);
     expect(await exists(out.tempPath)).toBe(false);
     expect(await exists(out.absolutePath)).toBe(false);
+  });
+
+  test('ffmpeg runs at a lower priority (niceness 10) under its own pid, so it cannot starve the worker', async () => {
+    const { args } = await prepare(getProfile('h264-720p'), 'shared/long.mkv', 'home/niced.mp4');
+    const handle = await runFfmpeg({ args });
+    // /proc/<pid>/stat: field 19 is the nice value; the command is ffmpeg itself (nice exec'd it)
+    const stat = await waitFor(async () => {
+      const text = await readFile(`/proc/${handle.pid}/stat`, 'utf8').catch(() => '');
+      return text.includes('(ffmpeg)') ? text : undefined;
+    }, { message: 'ffmpeg under the supervised pid' });
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    expect(Number(fields[16])).toBe(10);
+    handle.kill();
+    expect((await handle.done).outcome).toBe('killed');
   });
 
   test('an aborted signal kills too; a timeout ends timed_out', async () => {
