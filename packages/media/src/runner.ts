@@ -43,7 +43,7 @@ export interface RunFfmpegOptions {
   /** tie ffmpeg's life to this process with setpriv --pdeathsig (default true when setpriv exists) */
   pdeathsig?: boolean;
   /**
-   * Scheduling niceness of ffmpeg (default 10). Encoders saturate every core; at a lower priority
+   * Scheduling niceness of ffmpeg (default 19, the lowest priority). Encoders saturate every core; at a lower priority
    * they cannot starve the control plane (the worker's event loop, NATS) that must deliver a
    * deprovisioning event and kill them within milliseconds. 0 keeps the worker's priority.
    */
@@ -73,7 +73,7 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegHandle
   const ffmpegPath = options.ffmpegPath ?? resolveFfmpeg();
   if (!isExecutable(ffmpegPath)) throw new FfmpegMissingError(`ffmpeg not found at ${ffmpegPath}`);
   const useSetpriv = (options.pdeathsig ?? true) && SETPRIV_PATH !== undefined;
-  const niceness = options.niceness ?? 10;
+  const niceness = options.niceness ?? 19;
   // each wrapper execs the next in place: the pid we supervise and kill is ffmpeg's
   const command = niceness !== 0 && NICE_PATH !== undefined ? [NICE_PATH, '-n', String(niceness), ffmpegPath, ...options.args] : [ffmpegPath, ...options.args];
   const [file, argv] = useSetpriv

@@ -87,7 +87,7 @@ describeWithFfmpeg('ffmpeg runner on real ffmpeg', () => {
     expect(await exists(out.absolutePath)).toBe(false);
   });
 
-  test('ffmpeg runs at a lower priority (niceness 10) under its own pid, so it cannot starve the worker', async () => {
+  test('ffmpeg runs at the lowest priority (niceness 19) under its own pid, so it cannot starve the worker', async () => {
     const { args } = await prepare(getProfile('h264-720p'), 'shared/long.mkv', 'home/niced.mp4');
     const handle = await runFfmpeg({ args });
     // /proc/<pid>/stat: field 19 is the nice value; the command is ffmpeg itself (nice exec'd it)
@@ -96,7 +96,7 @@ describeWithFfmpeg('ffmpeg runner on real ffmpeg', () => {
       return text.includes('(ffmpeg)') ? text : undefined;
     }, { message: 'ffmpeg under the supervised pid' });
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    expect(Number(fields[16])).toBe(10);
+    expect(Number(fields[16])).toBe(19);
     handle.kill();
     expect((await handle.done).outcome).toBe('killed');
   });
