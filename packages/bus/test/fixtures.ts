@@ -1,36 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { identitySubject, type IdentityEventType, type UserState } from '@ffgate/contracts';
+import { blankUserState, identitySubject, type IdentityEventType, type UserState } from '@ffgate/contracts';
 import type { BusLogger, Delivery, Handler, Outcome, StreamSpec } from '../src/index.ts';
 
 /** Test data and helpers shared by the bus contract suite. */
 export const stream: StreamSpec = { name: 'IDENTITY', subjects: ['identity.>'], storage: 'file', retention: 'limits' };
 
 export function userState(id: string): UserState {
-  return {
-    id,
-    userName: `${id}@example.com`,
-    externalId: null,
-    active: true,
-    displayName: `User ${id}`,
-    nickName: null,
-    profileUrl: null,
-    title: null,
-    userType: null,
-    preferredLanguage: null,
-    locale: null,
-    timezone: null,
-    name: null,
-    emails: [],
-    phoneNumbers: [],
-    ims: [],
-    photos: [],
-    addresses: [],
-    entitlements: [],
-    roles: [],
-    x509Certificates: [],
-    enterprise: { employeeNumber: null, costCenter: null, organization: null, division: null, department: null, manager: null },
-    groups: [],
-  };
+  return blankUserState({ id, userName: `${id}@example.com`, displayName: `User ${id}` });
 }
 
 export interface TestEvent {

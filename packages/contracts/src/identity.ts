@@ -75,3 +75,34 @@ export const GroupState = z.object({
   members: z.array(GroupMember),
 });
 export type GroupState = z.infer<typeof GroupState>;
+
+/**
+ * A complete UserState with every optional attribute unset; `overrides` fill in what matters.
+ * For producers that start from little (tests, fixtures, the policy's examples).
+ */
+export function blankUserState(overrides: Partial<UserState> & Pick<UserState, 'id' | 'userName'>): UserState {
+  return {
+    externalId: null,
+    active: true,
+    displayName: null,
+    nickName: null,
+    profileUrl: null,
+    title: null,
+    userType: null,
+    preferredLanguage: null,
+    locale: null,
+    timezone: null,
+    name: null,
+    emails: [],
+    phoneNumbers: [],
+    ims: [],
+    photos: [],
+    addresses: [],
+    entitlements: [],
+    roles: [],
+    x509Certificates: [],
+    enterprise: { employeeNumber: null, costCenter: null, organization: null, division: null, department: null, manager: null },
+    groups: [],
+    ...overrides,
+  };
+}

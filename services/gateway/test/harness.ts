@@ -15,6 +15,7 @@ import {
   type JobDispatchEvent,
   type JobStatus,
   type CancelReason,
+  blankUserState,
   type UserState,
 } from '@ffgate/contracts';
 import type { Database } from '@ffgate/db';
@@ -62,32 +63,7 @@ export class Keys {
 }
 
 export function userState(id: string, overrides: Partial<UserState> = {}): UserState {
-  return {
-    id,
-    userName: `${id}@example.com`,
-    externalId: null,
-    active: true,
-    displayName: null,
-    nickName: null,
-    profileUrl: null,
-    title: null,
-    userType: null,
-    preferredLanguage: null,
-    locale: null,
-    timezone: null,
-    name: null,
-    emails: [],
-    phoneNumbers: [],
-    ims: [],
-    photos: [],
-    addresses: [],
-    entitlements: [],
-    roles: [],
-    x509Certificates: [],
-    enterprise: { employeeNumber: null, costCenter: null, organization: null, division: null, department: null, manager: null },
-    groups: [],
-    ...overrides,
-  };
+  return blankUserState({ id, userName: `${id}@example.com`, ...overrides });
 }
 
 /** Publishes identity events as the SCIM service's outbox does. */

@@ -1,33 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { identitySubject, type IdentityEventOf, type UserState } from '@ffgate/contracts';
+import { blankUserState, identitySubject, type IdentityEventOf, type UserState } from '@ffgate/contracts';
 import type { OutboxMessage } from '@ffgate/outbox';
 
 function userState(id: string): UserState {
-  return {
-    id,
-    userName: `${id}@example.com`,
-    externalId: null,
-    active: true,
-    displayName: null,
-    nickName: null,
-    profileUrl: null,
-    title: null,
-    userType: null,
-    preferredLanguage: null,
-    locale: null,
-    timezone: null,
-    name: null,
-    emails: [],
-    phoneNumbers: [],
-    ims: [],
-    photos: [],
-    addresses: [],
-    entitlements: [],
-    roles: [],
-    x509Certificates: [],
-    enterprise: { employeeNumber: null, costCenter: null, organization: null, division: null, department: null, manager: null },
-    groups: [],
-  };
+  return blankUserState({ id, userName: `${id}@example.com` });
 }
 
 /** A valid `identity.user.updated` message for (resourceId, version). */

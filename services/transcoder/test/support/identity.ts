@@ -1,33 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '@ffgate/bus';
-import { identitySubject, tokenRevokedSubject, type IdentityEventType, type UserState } from '@ffgate/contracts';
+import { blankUserState, identitySubject, tokenRevokedSubject, type IdentityEventType, type UserState } from '@ffgate/contracts';
 
 export function makeUser(id: string, options: { active?: boolean; department?: string | null } = {}): UserState {
-  return {
-    id,
-    userName: `${id}@example.com`,
-    externalId: null,
-    active: options.active ?? true,
-    displayName: id,
-    nickName: null,
-    profileUrl: null,
-    title: null,
-    userType: null,
-    preferredLanguage: null,
-    locale: null,
-    timezone: null,
-    name: null,
-    emails: [],
-    phoneNumbers: [],
-    ims: [],
-    photos: [],
-    addresses: [],
-    entitlements: [],
-    roles: [],
-    x509Certificates: [],
-    enterprise: { employeeNumber: null, costCenter: null, organization: null, division: null, department: options.department ?? null, manager: null },
-    groups: [],
-  };
+  const user = blankUserState({ id, userName: `${id}@example.com`, displayName: id, active: options.active ?? true });
+  return { ...user, enterprise: { ...user.enterprise, department: options.department ?? null } };
 }
 
 /** Publishes a user's identity events with growing versions, as the SCIM service would. */
