@@ -143,7 +143,9 @@ async function encodeRatio(system: DistributedSystem): Promise<{ ffgateMs: numbe
     if (job.status !== 'succeeded') throw new Error(`encode ended ${job.status}`);
     if (!args) {
       const trail = await waitFor(async () => (await system.gateway.audit(user.id)).find((r) => r.action === 'job.started' && r.jobId === res.body.id), { timeoutMs: 10_000 });
-      args = trail.details.args as string[];
+      // the transcoder hands ffmpeg the checked input as a pinned fd; run directly, ffmpeg opens the path
+      const inputPath = trail.details.inputPath as string;
+      args = (trail.details.args as string[]).map((a) => (a === 'file:/proc/self/fd/3' ? `file:${inputPath}` : a));
     }
     const direct = join(system.mediaRoot, 'home', user.id, `direct-${i}.mp4`);
     directMs.push(await runDirect([...args.slice(0, -1), `file:${direct}`]));

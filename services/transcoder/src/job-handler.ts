@@ -106,7 +106,8 @@ export function createJobHandler(deps: JobHandlerDeps): (delivery: Delivery<JobD
     if (entry.stopReasons.size > 0) running.stop(entry, [...entry.stopReasons][0]);
     delivery.working();
 
-    const started = { pid: proc.pid, args: prepared.args, attempt };
+    // args name the input as /proc/self/fd/3 (pinned): the record says which file that was
+    const started = { pid: proc.pid, args: prepared.args, input: job.input, inputPath: prepared.inputPath, attempt };
     reporter.status(job, attempt, 1, { status: 'running', pid: proc.pid }).catch((err) => logger.warn({ jobId: job.jobId, err }, 'running status not published'));
     reporter.audit('job.started', job, started).catch((err) => logger.error({ jobId: job.jobId, err }, 'audit record lost'));
     logger.info({ jobId: job.jobId, attempt, pid: proc.pid, user: job.owner.userId }, 'ffmpeg started');
