@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import express, { type Express } from 'express';
 import type { Bus } from '@ffgate/bus';
 import type { Database } from '@ffgate/db';
@@ -6,7 +5,7 @@ import { createGatewayService } from '@ffgate/gateway';
 import { createScimService } from '@ffgate/scim';
 import { healthRoutes, httpMetricsMiddleware, type Logger, type Metrics } from '@ffgate/telemetry';
 import { createTokenService } from '@ffgate/token';
-import { createTranscoder, defaultReplicaId } from '@ffgate/transcoder';
+import { createTranscoder, defaultReplicaId, transcoderServiceConfig } from '@ffgate/transcoder';
 import type { AllInOneConfig } from './config.ts';
 
 export interface AllInOne {
@@ -67,16 +66,7 @@ export function composeAllInOne(deps: {
   if (deps.transcoder !== false) {
     const replicaId = config.replicaId ?? defaultReplicaId();
     const transcoder = createTranscoder({
-      config: {
-        queues: config.queues,
-        concurrency: config.concurrency,
-        mediaRoot: resolve(config.mediaRoot),
-        ...(config.ffmpegPath ? { ffmpegPath: config.ffmpegPath } : {}),
-        revocationStaleSeconds: config.revocationStaleSeconds,
-        drainTimeoutSeconds: config.drainTimeoutSeconds,
-        jobMaxAttempts: config.jobMaxAttempts,
-        ...(config.policy ? { policy: config.policy } : {}),
-      },
+      config: transcoderServiceConfig(config),
       bus,
       logger: logger.child({ service: 'transcoder' }),
       metrics,

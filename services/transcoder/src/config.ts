@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import type { TranscoderServiceConfig } from './service-types.ts';
 import { hostname } from 'node:os';
 import { configKey, defineConfig, positiveIntSchema, z, type Env } from '@ffgate/config';
 
@@ -52,6 +54,25 @@ export type TranscoderEnvConfig = ReturnType<typeof transcoderConfigLoader.load>
 
 export function loadTranscoderConfig(env?: Env): TranscoderEnvConfig {
   return transcoderConfigLoader.load(env);
+}
+
+type EnvKeys = Pick<
+  TranscoderEnvConfig,
+  'queues' | 'concurrency' | 'mediaRoot' | 'ffmpegPath' | 'revocationStaleSeconds' | 'drainTimeoutSeconds' | 'jobMaxAttempts' | 'policy'
+>;
+
+/** The environment's keys as `createTranscoder` takes them (one replica or the all-in-one). */
+export function transcoderServiceConfig(config: EnvKeys): TranscoderServiceConfig {
+  return {
+    queues: config.queues,
+    concurrency: config.concurrency,
+    mediaRoot: resolve(config.mediaRoot),
+    ...(config.ffmpegPath ? { ffmpegPath: config.ffmpegPath } : {}),
+    revocationStaleSeconds: config.revocationStaleSeconds,
+    drainTimeoutSeconds: config.drainTimeoutSeconds,
+    jobMaxAttempts: config.jobMaxAttempts,
+    ...(config.policy ? { policy: config.policy } : {}),
+  };
 }
 
 export function defaultReplicaId(): string {
