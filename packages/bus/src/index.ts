@@ -7,3 +7,4 @@ export { errorRetryDelayMs } from './outcome.ts';
 export { createMemoryBus, type MemoryBus, type MemoryBusOptions } from './memory/bus.ts';
 export { connectNatsBus, type NatsBus, type NatsBusOptions } from './nats/bus.ts';
 export { connectBus, type ConnectBusOptions } from './connect.ts';
+export { Slots } from './nats/slots.ts';

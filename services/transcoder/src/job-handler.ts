@@ -5,7 +5,7 @@ import { errorCodeOf, TRANSIENT_ENGINE_CODES, type EngineExit, type EngineProgre
 import type { TranscoderMetrics } from './metrics.ts';
 import { publishPersistently, type Reporter, type StatusFields } from './reporter.ts';
 import { winningCancelReason, type RunningJob, type RunningJobs } from './running-jobs.ts';
-import type { Slots } from './slots.ts';
+import type { Slots } from '@ffgate/bus';
 
 export interface JobHandlerLogger {
   info(obj: object, msg: string): void;

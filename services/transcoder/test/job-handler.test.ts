@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, test } from '@jest/globals';
 import { createMemoryBus, silentLogger, type Delivery, type MemoryBus } from '@ffgate/bus';
 import { AuditStream, JobEventsStream, type AuditRecordEvent, type JobDispatchEvent, type JobStatusEvent } from '@ffgate/contracts';
 import { loadPolicy, type Policy } from '@ffgate/policy';
+import { waitFor } from '@ffgate/testing';
 import { RevocationView } from '@ffgate/verifier';
 import type { EngineExit, EngineProcess, TranscodeEngine } from '../src/engine.ts';
 import { IdentityView } from '../src/identity-view.ts';
@@ -10,7 +11,7 @@ import { createJobHandler } from '../src/job-handler.ts';
 import { createTranscoderMetrics } from '../src/metrics.ts';
 import { Reporter } from '../src/reporter.ts';
 import { RunningJobs } from '../src/running-jobs.ts';
-import { Slots } from '../src/slots.ts';
+import { Slots } from '@ffgate/bus';
 import { makeUser } from './support/identity.ts';
 
 /** An engine whose processes end when told to (or when signalled). */
@@ -107,17 +108,21 @@ describe('job handler (fake engine, in-process bus)', () => {
     mayStart = true;
   });
 
-  const flush = () => new Promise((r) => setTimeout(r, 20));
+  /** the handler has spawned its `n`-th process */
+  const spawned = (n = 1) => waitFor(() => engine.spawned.length === n, { message: `${n} ffmpeg spawned` });
+  /** the reporter's status events have come back through the bus */
+  const reported = (n: number) => waitFor(() => statuses.length === n, { message: `${n} statuses reported` });
 
   test('runs an admitted job: running then succeeded, commits the output, audits start and finish', async () => {
     identities.apply('u1', 1, makeUser('u1'), false);
     const job = jobOf('u1');
     const outcome = handler()(delivery(job));
-    await flush();
+    await spawned();
     expect(running.ofUser('u1')).toHaveLength(1);
     engine.spawned[0].finish({});
     expect(await outcome).toEqual({ kind: 'ack' });
-    await flush();
+    await reported(2);
+    await waitFor(() => audits.length === 2);
     expect(statuses.map((s) => [s.status, s.seq])).toEqual([['running', 1001], ['succeeded', 1002]]);
     expect(engine.committed).toBe(1);
     expect(audits.map((a) => a.action)).toEqual(['job.started', 'job.finished']);
@@ -139,7 +144,7 @@ describe('job handler (fake engine, in-process bus)', () => {
     const job = jobOf('u1');
     revocations.revokeJti(job.owner.jti, Date.now() + 60_000);
     expect(await handler()(delivery(job))).toEqual({ kind: 'ack' });
-    await flush();
+    await reported(1);
     expect(statuses).toMatchObject([{ status: 'canceled', cancelReason: 'owner_deprovisioned' }]);
     expect(engine.spawned).toHaveLength(0);
   });
@@ -150,7 +155,7 @@ describe('job handler (fake engine, in-process bus)', () => {
     const job = jobOf('u1');
     revocations.revokeUserBefore('u1', Date.now());
     await handler()(delivery(job));
-    await flush();
+    await reported(2);
     expect(statuses.map((s) => s.cancelReason)).toEqual(['role_revoked', 'credential_revoked']);
     expect(engine.spawned).toHaveLength(0);
   });
@@ -159,13 +164,13 @@ describe('job handler (fake engine, in-process bus)', () => {
     identities.apply('u1', 1, makeUser('u1'), false);
     const job = jobOf('u1');
     const outcome = handler()(delivery(job));
-    await flush();
+    await spawned();
     const entry = running.ofUser('u1')[0];
     running.stop(entry, 'credential_revoked', Date.now());
     expect(engine.spawned[0].signals).toEqual(['SIGKILL']);
     identities.apply('u1', 2, makeUser('u1', { active: false }), false);
     expect(await outcome).toEqual({ kind: 'ack' });
-    await flush();
+    await reported(2);
     expect(statuses.at(-1)).toMatchObject({ status: 'canceled', cancelReason: 'owner_deprovisioned' });
     expect(engine.discarded).toBe(1);
     expect(engine.committed).toBe(0);
@@ -174,21 +179,21 @@ describe('job handler (fake engine, in-process bus)', () => {
   test('a user cancel is a graceful stop (SIGTERM) and ends user_request', async () => {
     identities.apply('u1', 1, makeUser('u1'), false);
     const outcome = handler()(delivery(jobOf('u1')));
-    await flush();
+    await spawned();
     running.stop(running.ofUser('u1')[0], 'user_request');
     expect(engine.spawned[0].signals).toEqual(['SIGTERM']);
     expect(await outcome).toEqual({ kind: 'ack' });
-    await flush();
+    await reported(2);
     expect(statuses.at(-1)).toMatchObject({ status: 'canceled', cancelReason: 'user_request' });
   });
 
   test('a run past its time limit ends canceled timeout and its output is discarded', async () => {
     identities.apply('u1', 1, makeUser('u1'), false);
     const outcome = handler()(delivery(jobOf('u1')));
-    await flush();
+    await spawned();
     engine.spawned[0].finish({ outcome: 'timed_out', exitCode: null, signal: 'SIGKILL' });
     expect(await outcome).toEqual({ kind: 'ack' });
-    await flush();
+    await reported(2);
     expect(statuses.at(-1)).toMatchObject({ status: 'canceled', cancelReason: 'timeout' });
     expect(engine.discarded).toBe(1);
   });
@@ -196,21 +201,21 @@ describe('job handler (fake engine, in-process bus)', () => {
   test('a delivery past the attempt bound ends the job worker_lost and acks it', async () => {
     identities.apply('u1', 1, makeUser('u1'), false);
     expect(await handler()(delivery(jobOf('u1'), 4))).toEqual({ kind: 'ack' });
-    await flush();
+    await reported(1);
     expect(statuses).toMatchObject([{ status: 'canceled', cancelReason: 'worker_lost', attempt: 4, seq: 4001 }]);
   });
 
   test('ffmpeg killed by someone else is retried; on the last attempt the job fails', async () => {
     identities.apply('u1', 1, makeUser('u1'), false);
     const first = handler()(delivery(jobOf('u1'), 1));
-    await flush();
+    await spawned(1);
     engine.spawned[0].finish({ outcome: 'killed', exitCode: null, signal: 'SIGKILL' });
     expect((await first).kind).toBe('retry');
     const last = handler()(delivery(jobOf('u1'), 3));
-    await flush();
+    await spawned(2);
     engine.spawned[1].finish({ outcome: 'failed', exitCode: 1, error: { code: 'FFGATE_FFMPEG_FAILED', message: 'bad input' } });
     expect(await last).toEqual({ kind: 'ack' });
-    await flush();
+    await waitFor(() => statuses.at(-1)?.status === 'failed');
     expect(statuses.at(-1)).toMatchObject({ status: 'failed', error: { code: 'FFGATE_FFMPEG_FAILED' } });
   });
 });

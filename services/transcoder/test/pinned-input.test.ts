@@ -18,7 +18,7 @@ import { createJobHandler } from '../src/job-handler.ts';
 import { createTranscoderMetrics } from '../src/metrics.ts';
 import { Reporter } from '../src/reporter.ts';
 import { RunningJobs } from '../src/running-jobs.ts';
-import { Slots } from '../src/slots.ts';
+import { Slots } from '@ffgate/bus';
 import { makeUser } from './support/identity.ts';
 
 /**
