@@ -57,11 +57,6 @@ export async function loadPolicy(pathOrText?: string): Promise<Policy> {
   return loadPolicyFile(pathOrText);
 }
 
-/** The policy named by `FFGATE_POLICY` in `env` (callers pass their config; only main reads process.env). */
-export function loadPolicyFromEnv(env: Readonly<Record<string, string | undefined>>): Promise<Policy> {
-  return loadPolicy(env.FFGATE_POLICY || undefined);
-}
-
 function formatOf(source: string, text: string): PolicyFormat {
   const ext = extname(source).toLowerCase();
   if (ext === '.json') return 'json';

@@ -1,7 +1,7 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Policy } from './compile.ts';
-import { loadPolicyFile } from './load.ts';
+import { loadPolicy, loadPolicyFile } from './load.ts';
 
 export interface PolicyWatchOptions {
   /** called with the new policy after a change that validates and differs in content */
@@ -71,4 +71,14 @@ export async function watchPolicy(path: string, options: PolicyWatchOptions): Pr
       watcher.close();
     },
   };
+}
+
+/**
+ * The policy a service is configured with (FFGATE_POLICY), kept current: a file is watched as
+ * above; inline text or nothing (the shipped default) is fixed, and `reload()` returns it.
+ */
+export async function openPolicy(source: string | undefined, options: PolicyWatchOptions): Promise<PolicyWatcher> {
+  if (source && existsSync(source) && statSync(source).isFile()) return watchPolicy(source, options);
+  const current = await loadPolicy(source);
+  return { current, reload: async () => current, close: () => undefined };
 }

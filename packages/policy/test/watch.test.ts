@@ -3,7 +3,7 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@ffgate/testing';
-import { PolicyError, evaluate, watchPolicy, type Policy, type PolicyWatcher } from '@ffgate/policy';
+import { PolicyError, evaluate, loadPolicy, openPolicy, watchPolicy, type Policy, type PolicyWatcher } from '@ffgate/policy';
 import { user } from './users.ts';
 
 const policyText = (maxRunning: number) =>
@@ -71,5 +71,39 @@ describe('watchPolicy', () => {
     await writeFile(file, '{ not yaml: [');
     expect(await watcher.reload()).toBe(after);
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('openPolicy', () => {
+  const handlers = { onChange: () => undefined, onError: () => undefined, debounceMs: 60_000 };
+
+  it('watches a file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ffgate-policy-'));
+    const file = join(dir, 'policy.yaml');
+    await writeFile(file, policyText(2));
+    const watcher = await openPolicy(file, handlers);
+    try {
+      await writeFile(file, policyText(4));
+      expect(evaluate(await watcher.reload(), user()).maxRunning).toBe(4);
+      expect(evaluate(watcher.current, user()).maxRunning).toBe(4);
+    } finally {
+      watcher.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps inline text and the shipped default fixed', async () => {
+    const inline = await openPolicy(policyText(6), handlers);
+    expect(evaluate(inline.current, user()).maxRunning).toBe(6);
+    expect(await inline.reload()).toBe(inline.current);
+    inline.close();
+
+    const shipped = await openPolicy(undefined, handlers);
+    expect(shipped.current.digest).toBe((await loadPolicy()).digest);
+    expect(await shipped.reload()).toBe(shipped.current);
+  });
+
+  it('refuses a missing file', async () => {
+    await expect(openPolicy(join(tmpdir(), 'ffgate-no-such-policy.yaml'), handlers)).rejects.toBeInstanceOf(PolicyError);
   });
 });

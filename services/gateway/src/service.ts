@@ -1,11 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
 import { Router } from 'express';
 import { sql } from 'drizzle-orm';
 import type { Bus, Subscription } from '@ffgate/bus';
 import { AuditStream, JobEventsStream, JobsStream, Streams, TokensStream } from '@ffgate/contracts';
 import type { Database } from '@ffgate/db';
 import { OutboxRelay } from '@ffgate/outbox';
-import { loadPolicy, watchPolicy, type Policy, type PolicyWatcher } from '@ffgate/policy';
+import { openPolicy, type Policy, type PolicyWatcher } from '@ffgate/policy';
 import type { Metrics } from '@ffgate/telemetry';
 import { createVerifier, feedRevocations, RevocationView, type JwksSource, type RevocationFeed, type Verifier } from '@ffgate/verifier';
 import { issuerOf, tokenUrlOf, type GatewayServiceConfig } from './config.ts';
@@ -126,13 +125,8 @@ export function createGatewayService(deps: GatewayServiceDeps): GatewayService {
   }
 
   async function startPolicy(): Promise<void> {
-    const source = config.policy;
-    if (source && existsSync(source) && statSync(source).isFile()) {
-      watcher = await watchPolicy(source, { onChange: (p) => void onPolicyChange(p), onError: (err) => logger.error({ err }, 'policy change rejected; the previous policy stays in force') });
-      policy = watcher.current;
-    } else {
-      policy = await loadPolicy(source);
-    }
+    watcher = await openPolicy(config.policy, { onChange: (p) => void onPolicyChange(p), onError: (err) => logger.error({ err }, 'policy change rejected; the previous policy stays in force') });
+    policy = watcher.current;
   }
 
   return {

@@ -1,10 +1,9 @@
-import { existsSync, statSync } from 'node:fs';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { BusError, type Bus, type Subscription } from '@ffgate/bus';
 import { AuditStream, IdentityEvent, Streams, TokensStream } from '@ffgate/contracts';
 import type { Database } from '@ffgate/db';
 import { OutboxRelay } from '@ffgate/outbox';
-import { loadPolicy, watchPolicy, type Policy, type PolicyWatcher } from '@ffgate/policy';
+import { openPolicy, type Policy, type PolicyWatcher } from '@ffgate/policy';
 import type { Metrics } from '@ffgate/telemetry';
 import { FailureLimiter, type FailureLimiterOptions } from './clients/rate-limit.ts';
 import { createClientsRepository } from './clients/repository.ts';
@@ -92,10 +91,10 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     now,
   });
   const subjectTokens = createSubjectTokenVerifier(parseTrustedIssuers(config.trustedIssuers));
-  let policy: Policy | undefined;
+  let watcher: PolicyWatcher | undefined;
   const currentPolicy = () => {
-    if (!policy) throw new OAuthError('server_error', 'the token service is not started', { status: 503 });
-    return policy;
+    if (!watcher) throw new OAuthError('server_error', 'the token service is not started', { status: 503 });
+    return watcher.current;
   };
   const clients = createClientsRepository(database.db, derived, now);
   const adminAuth = createAdminAuth(config.adminToken);
@@ -113,7 +112,6 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   let started = false;
   let stopping = false;
   let projection: Subscription | undefined;
-  let watcher: PolicyWatcher | undefined;
   let purgeTimer: NodeJS.Timeout | undefined;
 
   const router = Router();
@@ -129,7 +127,6 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   router.use('/admin/v1/clients', buildAdminClientsRouter({ db: database.db, clients, adminAuth, logger }));
 
   async function onPolicyChange(next: Policy): Promise<void> {
-    policy = next;
     logger.info({ digest: next.digest }, 'role policy reloaded; re-evaluating users');
     try {
       const r = await reevaluateUsers({ db: database.db, policy: currentPolicy, now }, next);
@@ -140,14 +137,11 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   }
 
   async function startPolicy(): Promise<void> {
-    const source = config.policy;
-    if (source && existsSync(source) && statSync(source).isFile()) {
-      watcher = await watchPolicy(source, { onChange: (p) => void onPolicyChange(p), onError: (err) => logger.error({ err }, 'policy change rejected; the previous policy stays in force') });
-      policy = watcher.current;
-    } else {
-      policy = await loadPolicy(source);
-    }
-    logger.info({ digest: policy.digest, source: source ?? '(default)' }, 'role policy loaded');
+    watcher = await openPolicy(config.policy, {
+      onChange: (p) => void onPolicyChange(p),
+      onError: (err) => logger.error({ err }, 'policy change rejected; the previous policy stays in force'),
+    });
+    logger.info({ digest: watcher.current.digest, source: config.policy ?? '(default)' }, 'role policy loaded');
   }
 
   async function startProjection(): Promise<Subscription> {
@@ -155,7 +149,9 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     const handler = async (delivery: { event: unknown }) => {
       const event = IdentityEvent.parse(delivery.event);
       if (deps.earlyRevocation !== false) {
-        await announceRevocationEarly({ db: database.db, bus, now, onError: (err) => logger.warn({ err }, 'early revocation announcement failed; the outbox delivers it') }, event);
+        // not awaited: a slow or failing publish must not hold up the transaction that makes the
+        // revocation durable (mints refused, introspection inactive, the outbox event)
+        void announceRevocationEarly({ db: database.db, bus, now, onError: (err) => logger.warn({ err }, 'early revocation announcement failed; the outbox delivers it') }, event);
       }
       const result = await applyIdentityEvent({ db: database.db, policy: currentPolicy, now }, event);
       projected?.inc({ result });
@@ -220,8 +216,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       return kid;
     },
     async reloadPolicy() {
-      if (watcher) return watcher.reload();
-      return currentPolicy();
+      return watcher ? watcher.reload() : currentPolicy();
     },
   };
 }

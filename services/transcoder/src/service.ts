@@ -1,6 +1,6 @@
 import type { Subscription } from '@ffgate/bus';
 import { AuditStream, JobEventsStream, JobsStream, Streams, TokensStream, jobDispatchSubject, type CancelReason, type JobDispatchEvent } from '@ffgate/contracts';
-import type { Policy } from '@ffgate/policy';
+import { openPolicy, type Policy, type PolicyWatcher } from '@ffgate/policy';
 import { RevocationView } from '@ffgate/verifier';
 import { profileAllowed, type AdmissionDeps } from './admission.ts';
 import { RecentCancels } from './recent-cancels.ts';
@@ -9,10 +9,9 @@ import { IdentityView } from './identity-view.ts';
 import { createJobHandler } from './job-handler.ts';
 import { createMediaEngine } from './media-engine.ts';
 import { createTranscoderMetrics } from './metrics.ts';
-import { openPolicy, type PolicySource } from './policy-source.ts';
 import { Reporter } from './reporter.ts';
 import { RunningJobs } from './running-jobs.ts';
-import { Slots } from './slots.ts';
+import { Slots } from '@ffgate/bus';
 import { streamInfoSource } from './stream-info.ts';
 import type { Transcoder, TranscoderDeps, TranscoderStats } from './service-types.ts';
 
@@ -42,7 +41,7 @@ export function createTranscoder(deps: TranscoderDeps): Transcoder {
       return createMediaEngine({ mediaRoot: config.mediaRoot, ...(config.ffmpegPath ? { ffmpegPath: config.ffmpegPath } : {}) });
     })();
 
-  let policy: PolicySource | undefined;
+  let policy: PolicyWatcher | undefined;
   let feeds: Feeds | undefined;
   const queueSubs: Subscription[] = [];
   let started = false;
@@ -52,7 +51,7 @@ export function createTranscoder(deps: TranscoderDeps): Transcoder {
 
   const currentPolicy = (): Policy => {
     if (!policy) throw new Error('the transcoder is not started');
-    return policy.current();
+    return policy.current;
   };
   const feedFresh = () => {
     const last = revocations.lastFeedActivity;
