@@ -1,9 +1,8 @@
-export { startTelemetry, shutdownTelemetry, INSTRUMENTED_MODULES } from './sdk.ts';
+export { startTelemetry, shutdownTelemetry } from './sdk.ts';
 export type { StartTelemetryOptions, Telemetry } from './sdk.ts';
-export { telemetryEnabled, defaultServiceName } from './enabled.ts';
 export { createLogger, traceFields } from './logger.ts';
 export type { CreateLoggerOptions, Logger } from './logger.ts';
-export { createMetrics, metricsHandler } from './metrics.ts';
+export { createMetrics } from './metrics.ts';
 export type { Metrics } from './metrics.ts';
 export { httpMetricsMiddleware } from './http-metrics.ts';
 export { healthRoutes } from './health.ts';

@@ -1,6 +1,6 @@
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import { boundedShutdown } from './bounded-shutdown.ts';
 import { telemetryEnabled } from './enabled.ts';
 
 /** Instrumentations we keep; everything else in the meta-package (fs, dns, net …) is noise. */
@@ -19,8 +19,6 @@ export interface Telemetry {
 export interface StartTelemetryOptions {
   serviceName: string;
   env?: Record<string, string | undefined>;
-  /** For tests: an exporter object instead of the one OTEL_TRACES_EXPORTER selects. */
-  traceExporter?: NodeSDKConfiguration['traceExporter'];
 }
 
 let active: Telemetry | undefined;
@@ -33,7 +31,7 @@ let active: Telemetry | undefined;
 export function startTelemetry(options: StartTelemetryOptions): Telemetry {
   if (active) return active;
   const env = options.env ?? process.env;
-  if (!telemetryEnabled(env) && !options.traceExporter) return disabled;
+  if (!telemetryEnabled(env)) return disabled;
 
   // Metrics go through prom-client and logs through pino; the SDK's own defaults would add an
   // OTLP metrics/logs exporter that retries an absent collector at shutdown. Operators can still
@@ -43,7 +41,6 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || options.serviceName,
     instrumentations: [autoInstrumentations()],
-    ...(options.traceExporter ? { traceExporter: options.traceExporter } : {}),
   });
   sdk.start();
 
@@ -51,8 +48,6 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
   active = {
     enabled: true,
     shutdown(timeoutMs = 2000) {
-      // The OTLP exporter retries an absent collector for ~8 s before rejecting (STACK.md):
-      // race it against a timer so a missing collector never delays process exit.
       stopping ??= boundedShutdown(() => sdk.shutdown(), timeoutMs).finally(() => {
         active = undefined;
       });
@@ -75,19 +70,6 @@ export function shutdownTelemetry(timeoutMs?: number): Promise<void> {
 export function autoInstrumentations() {
   process.env.OTEL_NODE_ENABLED_INSTRUMENTATIONS ||= INSTRUMENTED_MODULES.join(',');
   return getNodeAutoInstrumentations();
-}
-
-async function boundedShutdown(stop: () => Promise<void>, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs);
-    timer.unref();
-  });
-  try {
-    await Promise.race([stop().catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const disabled: Telemetry = Object.freeze({
