@@ -10,7 +10,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const resultsDir = join(root, '.test-results');
+// The same directory @ffgate/testing's gating helpers record skips in (testResultsDir()).
+const resultsDir = process.env.FFGATE_TEST_RESULTS_DIR ?? join(root, '.test-results');
 const jsonPath = join(resultsDir, 'jest.json');
 const skippedPath = join(resultsDir, 'skipped.jsonl');
 
@@ -20,7 +21,7 @@ rmSync(skippedPath, { force: true });
 rmSync(jsonPath, { force: true });
 
 // Telemetry stays off in tests unless a test turns it on for itself.
-const env = { ...process.env, OTEL_SDK_DISABLED: process.env.OTEL_SDK_DISABLED ?? 'true' };
+const env = { ...process.env, OTEL_SDK_DISABLED: process.env.OTEL_SDK_DISABLED ?? 'true', FFGATE_TEST_RESULTS_DIR: resultsDir };
 
 const jest = spawnSync(
   process.execPath,

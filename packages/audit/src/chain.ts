@@ -18,7 +18,7 @@ export interface ChainedAuditRecord extends AuditContent {
 }
 
 /** The fields a hash covers: the record as published (minus the constant type) plus its place in the chain. */
-export function hashedContent(record: AuditContent & { writerSeq: number }): Record<string, unknown> {
+function hashedContent(record: AuditContent & { writerSeq: number }): Record<string, unknown> {
   return {
     id: record.id,
     time: normalizeTime(record.time),
@@ -35,7 +35,7 @@ export function hashedContent(record: AuditContent & { writerSeq: number }): Rec
 }
 
 /** sha256 hex over the previous hash of the same writer and the record's canonical content. */
-export function chainHash(prevHash: string | null, record: AuditContent & { writerSeq: number }): string {
+function chainHash(prevHash: string | null, record: AuditContent & { writerSeq: number }): string {
   return createHash('sha256')
     .update(prevHash ?? '')
     .update('\n')

@@ -1,8 +1,6 @@
 export { canonicalJson } from './canonical.ts';
 export {
-  chainHash,
   chainRecord,
-  hashedContent,
   normalizeTime,
   verifyChains,
   type AuditContent,

@@ -1,96 +1,52 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
-
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const TOKEN = 'admin-token-0123456789';
-
-interface Recorded {
-  method: string;
-  url: string;
-  authorization: string | undefined;
-  body: unknown;
-}
+import { TOKEN, fakeApi, ffgate } from './support.ts';
 
 /** A fake of the admin API contract; `mode` switches it into the error shapes the CLI must handle. */
-function fakeAdminApi() {
+async function fakeAdminApi() {
   const state = {
-    requests: [] as Recorded[],
     mode: 'ok' as 'ok' | 'bare-array' | 'disabled' | 'crash',
     connections: [
       { id: 'c1', name: 'okta', createdAt: '2026-12-01T10:00:00.000Z', lastUsedAt: '2026-12-04T09:00:00.000Z', revokedAt: null },
       { id: 'c2', name: 'entra', createdAt: '2026-12-02T10:00:00.000Z', lastUsedAt: null, revokedAt: '2026-12-03T10:00:00.000Z' },
     ],
   };
-  const server = createServer(async (req, res) => {
-    const body = await readBody(req);
-    state.requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body });
-    const send = (status: number, payload?: unknown) => {
-      res.writeHead(status, payload === undefined ? {} : { 'content-type': 'application/json' });
-      res.end(payload === undefined ? undefined : JSON.stringify(payload));
-    };
-    if (state.mode === 'disabled') return send(503, { error: 'admin_disabled', message: 'admin API disabled: FFGATE_ADMIN_TOKEN is not set' });
-    if (state.mode === 'crash') return void res.writeHead(500).end('<html>oops</html>');
-    if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { error: 'unauthorized', message: 'invalid admin token' });
-    if (req.method === 'POST' && req.url === '/admin/v1/scim-connections') {
-      return send(201, { id: 'c3', name: (body as { name: string }).name, token: 'scim-secret-token', createdAt: '2026-12-04T12:00:00.000Z' });
-    }
-    if (req.method === 'GET' && req.url === '/admin/v1/scim-connections') {
-      return send(200, state.mode === 'bare-array' ? state.connections : { connections: state.connections });
-    }
-    const revoke = /^\/admin\/v1\/scim-connections\/([^/]+)$/.exec(req.url ?? '');
-    if (req.method === 'DELETE' && revoke) {
-      return revoke[1] === 'c1' ? send(204) : send(404, { error: 'not_found', message: `no SCIM connection ${revoke[1]}` });
-    }
-    return send(404, { error: 'not_found', message: 'no such route' });
-  });
-  return { server, state };
-}
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString();
-  return text ? JSON.parse(text) : undefined;
-}
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function ffgate(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
-  const childEnv: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, FFGATE_URL: undefined, FFGATE_ADMIN_TOKEN: undefined, ...env })) {
-    if (value !== undefined) childEnv[key] = value;
-  }
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { env: childEnv, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  const api = await fakeApi(
+    (req, send, res) => {
+      if (state.mode === 'disabled') return send(503, { error: 'admin_disabled', message: 'admin API disabled: FFGATE_ADMIN_TOKEN is not set' });
+      if (state.mode === 'crash') return void res.writeHead(500).end('<html>oops</html>');
+      if (req.method === 'POST' && req.url === '/admin/v1/scim-connections') {
+        return send(201, { id: 'c3', name: (req.body as { name: string }).name, token: 'scim-secret-token', createdAt: '2026-12-04T12:00:00.000Z' });
+      }
+      if (req.method === 'GET' && req.url === '/admin/v1/scim-connections') {
+        return send(200, state.mode === 'bare-array' ? state.connections : { connections: state.connections });
+      }
+      const revoke = /^\/admin\/v1\/scim-connections\/([^/]+)$/.exec(req.url);
+      if (req.method === 'DELETE' && revoke) {
+        return revoke[1] === 'c1' ? send(204) : send(404, { error: 'not_found', message: `no SCIM connection ${revoke[1]}` });
+      }
+      return send(404, { error: 'not_found', message: 'no such route' });
+    },
+    { error: 'unauthorized', message: 'invalid admin token' },
+  );
+  return { ...api, state };
 }
 
 describe('ffgate scim-connections (against a fake admin API)', () => {
-  const fake = fakeAdminApi();
+  let fake: Awaited<ReturnType<typeof fakeAdminApi>>;
   let url: string;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    const address = fake.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    fake = await fakeAdminApi();
+    url = fake.url;
     env = { FFGATE_URL: url, FFGATE_ADMIN_TOKEN: TOKEN };
   });
   afterAll(async () => {
-    await new Promise((resolve) => fake.server.close(resolve));
+    await fake.close();
   });
   beforeEach(() => {
     fake.state.mode = 'ok';
-    fake.state.requests.length = 0;
+    fake.requests.length = 0;
   });
 
   test('create posts the name with the admin token and prints the connection as JSON', async () => {
@@ -98,7 +54,7 @@ describe('ffgate scim-connections (against a fake admin API)', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ id: 'c3', name: 'okta-prod', token: 'scim-secret-token', createdAt: '2026-12-04T12:00:00.000Z' });
     expect(result.stderr).toMatch(/cannot be shown again/);
-    expect(fake.state.requests).toEqual([
+    expect(fake.requests).toEqual([
       { method: 'POST', url: '/admin/v1/scim-connections', authorization: `Bearer ${TOKEN}`, body: { name: 'okta-prod' } },
     ]);
   });
@@ -122,14 +78,14 @@ describe('ffgate scim-connections (against a fake admin API)', () => {
   test('--url overrides FFGATE_URL', async () => {
     const result = await ffgate(['scim-connections', 'list', '--url', url], { FFGATE_URL: 'http://127.0.0.1:1', FFGATE_ADMIN_TOKEN: TOKEN });
     expect(result.code).toBe(0);
-    expect(fake.state.requests).toHaveLength(1);
+    expect(fake.requests).toHaveLength(1);
   });
 
   test('revoke sends DELETE and reports success', async () => {
     const result = await ffgate(['scim-connections', 'revoke', 'c1'], env);
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe('Revoked c1.');
-    expect(fake.state.requests[0]).toMatchObject({ method: 'DELETE', url: '/admin/v1/scim-connections/c1' });
+    expect(fake.requests[0]).toMatchObject({ method: 'DELETE', url: '/admin/v1/scim-connections/c1' });
   });
 
   test('an API error prints its message and exits 1', async () => {
@@ -174,7 +130,7 @@ describe('ffgate scim-connections (against a fake admin API)', () => {
     const result = await ffgate(args, env);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
-    expect(fake.state.requests).toHaveLength(0);
+    expect(fake.requests).toHaveLength(0);
   });
 
   test('a missing admin token is a usage error', async () => {

@@ -1,13 +1,12 @@
 export { z } from 'zod';
 export { ConfigError } from './errors.ts';
 export type { ConfigIssue } from './errors.ts';
-export { configKey, documentKeys } from './key.ts';
+export { configKey } from './key.ts';
 export type { ConfigKey, ConfigOf, ConfigShape, KeyDoc } from './key.ts';
 export { commonKeys } from './common.ts';
 export type { CommonKeys } from './common.ts';
 export { defineConfig, loadConfig, configKeys } from './define.ts';
 export type { Config, ConfigLoader, Env } from './define.ts';
-export { redactConfig } from './redact.ts';
 export {
   LOG_LEVELS,
   booleanSchema,

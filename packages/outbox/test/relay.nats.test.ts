@@ -4,23 +4,13 @@ import { Streams } from '@ffgate/contracts';
 import { connectNatsBus, silentLogger, type NatsBus } from '@ffgate/bus';
 import { openDatabase, type Database } from '@ffgate/db';
 import { enqueue, OutboxRelay } from '@ffgate/outbox';
-import {
-  createTestDatabase,
-  describeWithNats,
-  describeWithPostgres,
-  hasNatsServer,
-  startNatsServer,
-  waitFor,
-  type NatsServerHandle,
-  type TestDatabase,
-} from '@ffgate/testing';
+import { createTestDatabase, describeWithNatsAndPostgres, startNatsServer, waitFor, type NatsServerHandle, type TestDatabase } from '@ffgate/testing';
 import { countRows, migrateOutbox, outbox } from './helpers/schema.ts';
 import { expectedVersions, userUpdated, versionsByResource } from './helpers/events.ts';
 import { IdempotentReader, streamMessageCount } from './helpers/stream.ts';
 import { spawnChildRelay, type ChildRelay } from './helpers/child-relay.ts';
 
 // Fault tests: a private nats-server that is stopped, restarted and outlived by crashing relays.
-const describeWithNatsAndPostgres = hasNatsServer ? describeWithPostgres : describeWithNats;
 
 describeWithNatsAndPostgres('Outbox relay → NATS JetStream under faults [postgres]', () => {
   let nats: NatsServerHandle;
