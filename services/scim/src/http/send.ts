@@ -1,11 +1,11 @@
 import type { Response } from 'express';
-import { withoutNulls } from '../scimmy/index.ts';
+import { withoutNulls } from '../store/json.ts';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 export const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
-/** Every SCIM response body goes out here: one content type, never a `null` value. */
+/** Every SCIM response body goes out here: one content type, never a `null` value (the one place nulls are dropped). */
 export function sendScim(res: Response, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.status(status);

@@ -31,7 +31,6 @@ export interface ResourceInfo {
   extensions: readonly SchemaInfo[];
 }
 
-export const ENTERPRISE_USER_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const PATCH_OP_URN = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 interface ScimmyAttribute {

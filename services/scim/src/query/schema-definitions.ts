@@ -21,10 +21,6 @@ export interface SchemaDefs {
   attributes: AttributeDef[];
 }
 
-export const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-export const ENTERPRISE_USER_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
 /** Attributes every resource has: an extension schema's copy of them is not addressable by its URN. */
 const COMMON = new Set(['schemas', 'id', 'externalId', 'meta']);
 

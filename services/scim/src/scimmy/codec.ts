@@ -88,11 +88,11 @@ export const etagOf = (version: number): string => `W/"${version}"`;
 /**
  * Render a stored resource for a response: scimmy's outbound coercion drops writeOnly/never
  * attributes, fills `schemas` and `meta.location` (absolute, from `base`) and applies the
- * `attributes`/`excludedAttributes` projection.
+ * `attributes`/`excludedAttributes` projection. Nulls are dropped once, by `sendScim`.
  */
 export function renderResource(type: ResourceType, stored: StoredResource, base: string, projection?: Projection): ScimJson {
   const Schema = SCHEMA[type];
-  return withoutNulls(toPlain(new Schema(representation(type, stored, base), 'out', `${base}/${ENDPOINT[type]}`, projection)));
+  return toPlain(new Schema(representation(type, stored, base), 'out', `${base}/${ENDPOINT[type]}`, projection));
 }
 
 /**
@@ -116,15 +116,4 @@ export async function applyPatch(type: ResourceType, current: StoredResource, me
   if (!patched) return null;
   // re-validate the whole result as an incoming resource (required attributes, types)
   return parseResource(type, toPlain(patched));
-}
-
-/** Responses never carry `null` (Entra and OneLogin choke on them); drop them recursively. */
-export function withoutNulls<T>(value: T): T {
-  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
-    return out as T;
-  }
-  return value;
 }

@@ -1,13 +1,12 @@
 import SCIMMY from 'scimmy';
 import type { ScimJson } from '../store/port.ts';
-import { withoutNulls } from './codec.ts';
 
 /**
  * Discovery documents (RFC 7644 §4) generated from scimmy's declarations, so they describe
  * exactly the schemas the codec validates against. Built per request with that request's base
  * URL (scimmy's own Resource basepaths are process-global).
  */
-const toPlain = (value: unknown): ScimJson => withoutNulls(JSON.parse(JSON.stringify(value)) as ScimJson);
+const toPlain = (value: unknown): ScimJson => JSON.parse(JSON.stringify(value)) as ScimJson;
 
 export function serviceProviderConfig(base: string): ScimJson {
   return toPlain(new SCIMMY.Schemas.ServiceProviderConfig(SCIMMY.Config.get(), `${base}/ServiceProviderConfig`));

@@ -1,5 +1,5 @@
 export { configureScimmy } from './setup.ts';
-export { parseResource, renderResource, applyPatch, etagOf, withoutNulls, ENDPOINT } from './codec.ts';
+export { parseResource, renderResource, applyPatch, etagOf, ENDPOINT } from './codec.ts';
 export { parseProjection, type Projection } from './projection.ts';
 export { scimError, isScimProtocolError, type ScimProtocolError } from './errors.ts';
 export * as discovery from './discovery.ts';

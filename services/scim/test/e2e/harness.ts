@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express from 'express';
 import { sql } from 'drizzle-orm';
 import type { Bus } from '@ffgate/bus';
@@ -8,7 +6,10 @@ import { Streams } from '@ffgate/contracts';
 import type { Database } from '@ffgate/db';
 import { waitFor } from '@ffgate/testing';
 import { createScimService, silentLogger, type ScimService } from '../../src/index.ts';
+import { listen, sendRequest, type RequestOptions, type ScimResponse } from '../http/harness.ts';
 import { fillIds, type IdpRequest } from '../leniency/idp-fixtures.ts';
+
+export { containsNull } from '../leniency/scimmy-check.ts';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -23,21 +24,8 @@ export interface IdentityEvent {
   data: Record<string, unknown>;
 }
 
-export interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-export interface SendOptions {
-  body?: unknown;
-  query?: Record<string, string>;
-  headers?: Record<string, string>;
-  /** null → no Authorization header */
-  token?: string | null;
-}
+export type Reply = ScimResponse;
+export type SendOptions = Pick<RequestOptions, 'body' | 'query' | 'headers' | 'token'>;
 
 /**
  * The whole SCIM service as an IdP sees it: `createScimService` (real IdentityStore, leniency,
@@ -68,10 +56,8 @@ export async function startE2E(database: Database, options: { bus?: Bus; name?: 
   const app = express();
   app.set('etag', false);
   app.use(service.router);
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listen(app);
+  const url = server.url;
 
   const events: IdentityEvent[] = [];
   const subscription =
@@ -83,12 +69,11 @@ export async function startE2E(database: Database, options: { bus?: Bus; name?: 
         });
 
   const connectionName = options.name ?? `idp-${Math.random().toString(36).slice(2, 10)}`;
-  const created = await call(`${url}/admin/v1/scim-connections`, 'POST', { body: { name: connectionName }, token: ADMIN_TOKEN }, 'application/json');
+  const created = await sendRequest(`${url}/admin/v1/scim-connections`, 'POST', { body: { name: connectionName }, contentType: 'application/json' }, ADMIN_TOKEN);
   if (created.status !== 201) throw new Error(`could not create connection: ${created.status} ${created.text}`);
   const token = created.body.token as string;
 
-  const send = (method: string, path: string, o: SendOptions = {}) =>
-    call(`${url}/scim/v2${path}`, method, { ...o, token: o.token === undefined ? token : o.token }, 'application/scim+json');
+  const send = (method: string, path: string, o: SendOptions = {}) => sendRequest(`${url}/scim/v2${path}`, method, o, token);
 
   return {
     url,
@@ -117,10 +102,7 @@ export async function startE2E(database: Database, options: { bus?: Bus; name?: 
     },
     async close() {
       await subscription?.stop();
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+      await server.close();
       await service.stop();
       if (!options.bus) await bus.close();
     },
@@ -134,29 +116,3 @@ async function countOf(database: Database, query: ReturnType<typeof sql>): Promi
 
 const pendingOutbox = (database: Database) => countOf(database, sql`select count(*)::int as n from scim.outbox where sent_at is null`);
 const publishedCount = (database: Database) => countOf(database, sql`select count(*)::int as n from scim.outbox`);
-
-async function call(url: string, method: string, o: SendOptions, contentType: string): Promise<Reply> {
-  const target = new URL(url);
-  for (const [k, v] of Object.entries(o.query ?? {})) target.searchParams.set(k, v);
-  const headers: Record<string, string> = { ...(o.headers ?? {}) };
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
-  const body = o.body === undefined ? undefined : JSON.stringify(o.body);
-  if (body !== undefined) headers['content-type'] = contentType;
-  const response = await fetch(target, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body: parsed };
-}
-
-/** no `null` anywhere in a response body (Entra and OneLogin choke on them) */
-export function containsNull(value: unknown): boolean {
-  if (value === null) return true;
-  if (Array.isArray(value)) return value.some(containsNull);
-  if (typeof value === 'object' && value !== undefined) return Object.values(value as object).some(containsNull);
-  return false;
-}

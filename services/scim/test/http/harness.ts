@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { Database } from '@ffgate/db';
 import { buildScimApp, createConnectionsRepository, silentLogger, type ScimAppDeps } from '../../src/index.ts';
 import { createIdentityStore, migrateScim } from '../../src/store/index.ts';
@@ -22,6 +22,8 @@ export interface Harness {
 
 export interface RequestOptions {
   body?: unknown;
+  /** query parameters, URL-encoded */
+  query?: Record<string, string>;
   /** raw body string (sent as is) */
   raw?: string;
   headers?: Record<string, string>;
@@ -38,7 +40,10 @@ export interface ScimResponse {
   body: any;
 }
 
-async function call(url: string, method: string, options: RequestOptions, defaultToken: string | null): Promise<ScimResponse> {
+/** One HTTP request as an IdP sends it: JSON body, bearer token, the reply's body parsed when it is JSON. */
+export async function sendRequest(url: string, method: string, options: RequestOptions, defaultToken: string | null): Promise<ScimResponse> {
+  const target = new URL(url);
+  for (const [k, v] of Object.entries(options.query ?? {})) target.searchParams.set(k, v);
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   const token = options.token === undefined ? defaultToken : options.token;
   if (token) headers.authorization = `Bearer ${token}`;
@@ -46,7 +51,7 @@ async function call(url: string, method: string, options: RequestOptions, defaul
   if (options.raw !== undefined) body = options.raw;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/scim+json';
-  const response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const response = await fetch(target, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
   let parsed: unknown;
   try {
@@ -57,24 +62,30 @@ async function call(url: string, method: string, options: RequestOptions, defaul
   return { status: response.status, headers: response.headers, text, body: parsed };
 }
 
-/** The SCIM app on a real socket over the given store and connections. */
-export async function startApp(deps: ScimAppDeps): Promise<Omit<Harness, 'token'>> {
-  const app = buildScimApp({ logger: silentLogger, adminToken: ADMIN_TOKEN, ...deps });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+/** `handler` on a real socket at a random local port. */
+export async function listen(handler: RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
   return {
-    url,
+    url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
-    scim: (method, path, options = {}) => call(`${url}/scim/v2${path}`, method, options, null),
+  };
+}
+
+/** The SCIM app on a real socket over the given store and connections. */
+export async function startApp(deps: ScimAppDeps): Promise<Omit<Harness, 'token'>> {
+  const { url, close } = await listen(buildScimApp({ logger: silentLogger, adminToken: ADMIN_TOKEN, ...deps }));
+  return {
+    url,
+    close,
+    scim: (method, path, options = {}) => sendRequest(`${url}/scim/v2${path}`, method, options, null),
     admin: (method, path, options = {}) =>
-      call(`${url}/admin/v1${path}`, method, { ...(options.body !== undefined ? { body: options.body } : {}), contentType: 'application/json', token: options.token === undefined ? ADMIN_TOKEN : options.token }, null),
+      sendRequest(`${url}/admin/v1${path}`, method, { ...(options.body !== undefined ? { body: options.body } : {}), contentType: 'application/json', token: options.token === undefined ? ADMIN_TOKEN : options.token }, null),
   };
 }
 
