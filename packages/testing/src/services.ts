@@ -109,6 +109,8 @@ export function gatedDescribe(available: boolean, reason: string): (name: string
 export const describeWithPostgres = gatedDescribe(hasPostgres, `PostgreSQL is not reachable at ${redact(testPostgresUrl())} (set FFGATE_TEST_PG_URL)`);
 export const describeWithNats = gatedDescribe(hasNatsServer, 'nats-server binary not found (set FFGATE_NATS_SERVER_BIN or install nats-server)');
 export const describeWithFfmpeg = gatedDescribe(hasFfmpeg, 'ffmpeg binary not found (set FFGATE_FFMPEG_BIN or install ffmpeg)');
+/** Both a nats-server binary and PostgreSQL; the reason names the first one missing. */
+export const describeWithNatsAndPostgres = hasNatsServer ? describeWithPostgres : describeWithNats;
 
 function redact(url: string): string {
   try {

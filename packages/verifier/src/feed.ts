@@ -1,6 +1,6 @@
 // types only: verifying must not load the bus adapters (and the NATS client) at run time
 import type { Bus, Delivery, Outcome } from '@ffgate/bus';
-import { TOKENS_STREAM, TOKEN_REVOKED_TYPE, TokenRevokedEvent } from './revocation-event.ts';
+import { TOKENS_STREAM, TOKEN_REVOKED_TYPE, TokenRevokedEvent } from '@ffgate/contracts';
 import type { RevocationView } from './revocations.ts';
 
 export interface RevocationFeedOptions {

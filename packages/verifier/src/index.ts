@@ -4,5 +4,4 @@ export { createVerifier, type Verifier, type VerifierOptions } from './verifier.
 export { RemoteJwks, type RemoteJwksOptions } from './remote-jwks.ts';
 export type { JwksSource } from './key-source.ts';
 export { RevocationView, type RevocationViewOptions } from './revocations.ts';
-export { TokenRevokedEvent, TOKENS_STREAM, TOKEN_REVOKED_TYPE, tokenRevokedSubject } from './revocation-event.ts';
 export { feedRevocations, applyRevocation, type RevocationFeed, type RevocationFeedOptions } from './feed.ts';

@@ -2,9 +2,7 @@ export const TokenServiceErrorCodes = [
   'FFGATE_TOKEN_KEK_INVALID',
   'FFGATE_TOKEN_KEY_UNSEAL',
   'FFGATE_TOKEN_NO_SIGNING_KEY',
-  'FFGATE_TOKEN_CONFIG_INVALID',
   'FFGATE_TOKEN_TRUSTED_ISSUERS_INVALID',
-  'FFGATE_TOKEN_NOT_STARTED',
 ] as const;
 export type TokenServiceErrorCode = (typeof TokenServiceErrorCodes)[number];
 

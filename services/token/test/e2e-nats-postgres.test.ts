@@ -4,21 +4,10 @@ import { connectNatsBus, silentLogger, type NatsBus } from '@ffgate/bus';
 import { Streams } from '@ffgate/contracts';
 import { openDatabase, type Database } from '@ffgate/db';
 import { createVerifier, feedRevocations, RevocationView, type RevocationFeed, type Verifier } from '@ffgate/verifier';
-import {
-  createTestDatabase,
-  describeWithNats,
-  describeWithPostgres,
-  hasNatsServer,
-  startNatsServer,
-  waitFor,
-  type NatsServerHandle,
-  type TestDatabase,
-} from '@ffgate/testing';
+import { createTestDatabase, describeWithNatsAndPostgres, startNatsServer, waitFor, type NatsServerHandle, type TestDatabase } from '@ffgate/testing';
 import { verifyChains } from '@ffgate/audit';
 import { chainAsIngested, collectAudit } from './audit-helpers.ts';
 import { createClient, decodePayload, FakeIdp, introspect, mint, projected, runService, type RunningService } from './harness.ts';
-
-const describeWithNatsAndPostgres = hasNatsServer ? describeWithPostgres : describeWithNats;
 
 /**
  * The deployed shape: real PostgreSQL, a private nats-server, the IdP's events on IDENTITY as the

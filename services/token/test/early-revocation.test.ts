@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { sql } from 'drizzle-orm';
-import type { Bus } from '@ffgate/bus';
+import { createMemoryBus, silentLogger, type Bus } from '@ffgate/bus';
 import { openDatabase, type Database } from '@ffgate/db';
 import type { IdentityEvent } from '@ffgate/contracts';
 import { migrateToken } from '../src/index.ts';
 import { announceRevocationEarly } from '../src/revocation/early.ts';
-import { userState } from './harness.ts';
+import { FakeIdp, projected, runService, userState } from './harness.ts';
 
 /** The deprovisioning head start: announced once for a new deactivation, never for a replay. */
 describe('early revocation announcement', () => {
@@ -54,5 +54,44 @@ describe('early revocation announcement', () => {
     expect(await announceRevocationEarly(deps(), event('identity.user.deactivated', 'u1', 5))).toBe(false);
     failing = false;
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('early revocation in the service', () => {
+  test('a publish that does not return holds up neither the projection nor the next events', async () => {
+    const memory = createMemoryBus({ logger: silentLogger });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // every token.revoked publish (the head start and the outbox relay) hangs until released
+    const bus = new Proxy(memory, {
+      get(target, key) {
+        if (key === 'publish') {
+          return async (...args: Parameters<Bus['publish']>) => {
+            if (args[0].startsWith('token.revoked.')) await held;
+            return target.publish(...args);
+          };
+        }
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const database = await openDatabase();
+    const running = await runService({ database, bus });
+    try {
+      const idp = new FakeIdp(bus);
+      await idp.create('hal');
+      await projected(database, 'hal', 1);
+      await idp.deactivate('hal');
+      await idp.reactivate('hal');
+      await projected(database, 'hal', 3);
+      const [row] = ((await database.db.execute(sql`select active, revoked_before from "token"."users" where id = 'hal'`)) as any).rows;
+      expect(row.active).toBe(true);
+      expect(row.revoked_before).not.toBeNull();
+    } finally {
+      release();
+      await running.close();
+      await memory.close();
+      await database.close();
+    }
   });
 });

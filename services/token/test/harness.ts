@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { silentLogger, type Bus } from '@ffgate/bus';
-import { identitySubject, type IdentityEventType, type UserState } from '@ffgate/contracts';
+import { blankUserState, identitySubject, type IdentityEventType, type UserState } from '@ffgate/contracts';
 import type { Database } from '@ffgate/db';
 import { createTokenService, type TokenService, type TokenServiceConfig, type TokenServiceDeps } from '../src/index.ts';
 
@@ -10,32 +10,14 @@ export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 export const KEK = 'test-key-encryption-key-0123456789abcdef';
 
 export function userState(id: string, overrides: Partial<UserState> = {}): UserState {
-  return {
+  return blankUserState({
     id,
     userName: `${id}@example.com`,
     externalId: `ext-${id}`,
-    active: true,
     displayName: `User ${id}`,
-    nickName: null,
-    profileUrl: null,
-    title: null,
-    userType: null,
-    preferredLanguage: null,
-    locale: null,
-    timezone: null,
-    name: null,
     emails: [{ value: `${id}@mail.example.com`, primary: true, type: 'work' }],
-    phoneNumbers: [],
-    ims: [],
-    photos: [],
-    addresses: [],
-    entitlements: [],
-    roles: [],
-    x509Certificates: [],
-    enterprise: { employeeNumber: null, costCenter: null, organization: null, division: null, department: null, manager: null },
-    groups: [],
     ...overrides,
-  };
+  });
 }
 
 /**

@@ -21,7 +21,9 @@ const INACTIVE = { active: false } as const;
 /**
  * Reading the service's own tokens back (introspection, revocation, the SCIM API's OAuth tokens):
  * signature, issuer and expiry first, then the database, which knows revocations the token cannot
- * show — a revoked jti, a deactivated or deleted user, a disabled client.
+ * show — a revoked jti, a deactivated or deleted user, a disabled client. Not @ffgate/verifier's
+ * `createVerifier`: it requires job-credential claims (a SCIM access token has none) and answers
+ * revocation from the TOKENS feed, where this service has the database itself.
  */
 export function createOwnTokenReader(o: OwnTokenOptions) {
   const now = o.now ?? Date.now;

@@ -36,10 +36,3 @@ export function oauthErrorHandler(logger: HttpLogger): ErrorRequestHandler {
     sendOAuthError(res, new OAuthError('server_error', 'internal error'));
   };
 }
-
-/** Async route handler whose rejections reach the error handler (Express 5 does this too; explicit for clarity). */
-export function route<Req, Res>(fn: (req: Req, res: Res) => Promise<void>) {
-  return (req: Req, res: Res, next: (err?: unknown) => void) => {
-    fn(req, res).catch(next);
-  };
-}

@@ -6,12 +6,14 @@ import type { Drizzle } from '@ffgate/db';
 import { users } from '../store/schema.ts';
 
 /**
- * The fast path of deprovisioning. Before the projection's transaction (about ten statements and a
- * commit) runs, a new `deactivated`/`deleted` event is announced straight on the bus, so verifiers
- * stop accepting the user's credentials within a few milliseconds. It is only a head start: the
- * transaction still writes its own `token.revoked` (own id, own time) through the outbox, which is
- * what guarantees delivery; if the transaction fails the handler is retried, and a revocation
- * announced early is at worst fail-closed. Replays (a version already applied) announce nothing.
+ * The fast path of deprovisioning. Alongside the projection's transaction (about ten statements and
+ * a commit, which does not wait for this), a new `deactivated`/`deleted` event is announced straight
+ * on the bus, so verifiers stop accepting the user's credentials within a few milliseconds. It is
+ * only a head start: the transaction still writes its own `token.revoked` (own id, own time)
+ * through the outbox, which is what guarantees delivery; if the transaction fails the handler is
+ * retried, and a revocation announced early is at worst fail-closed. Replays (a version already
+ * applied) announce nothing: a replayed deactivation must not kill credentials minted after a
+ * later reactivation.
  */
 export async function announceRevocationEarly(deps: { db: Drizzle; bus: Bus; now: () => number; onError(err: unknown): void }, event: IdentityEvent): Promise<boolean> {
   if (event.type !== 'identity.user.deactivated' && event.type !== 'identity.user.deleted') return false;
