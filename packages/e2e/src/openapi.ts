@@ -1,7 +1,6 @@
 /**
- * Validates gateway responses against its served `/v1/openapi.json` (copied from the gateway's
- * test harness, which is not part of a package's public surface): the operation, the status and
- * the body's schema must all be declared.
+ * Validates gateway responses against its served `/v1/openapi.json` (here and in the gateway's
+ * own tests): the operation, the status and the body's schema must all be declared.
  */
 import { z } from 'zod';
 

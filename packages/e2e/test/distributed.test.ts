@@ -80,7 +80,7 @@ describeWithPostgres('ffgate distributed (separate processes)', () => {
             expect(firstDone).toMatchObject({ status: 'canceled', cancelReason: c.reason });
             const secondDone = await system.gateway.waitForStatus(second.body.id, ['succeeded', 'failed', 'canceled'], 30_000);
             expect(secondDone).toMatchObject({ status: 'canceled', cancelReason: c.reason, startedAt: null });
-            await waitFor(() => ffmpegOfUser(system.mediaRoot, user.id).length === 0, { timeoutMs: 5_000, message: 'an ffmpeg of the user survived' });
+            await waitFor(() => ffmpegOfUser(system.mediaRoot, user.id).length === 0, { timeoutMs: 15_000, message: 'an ffmpeg of the user survived' });
             expect(existsSync(`/proc/${proc.pid}`)).toBe(false);
             await waitFor(async () => (await killHistogramCount(system)) > killsBefore, { timeoutMs: 10_000, message: 'histogram count did not grow' });
             // no output, partial or final, is left
@@ -252,7 +252,7 @@ describeWithPostgres('ffgate distributed (separate processes)', () => {
           const survivor = system.replicas[1 - victim];
           await system.replicas[victim].kill();
           // pdeathsig: the kernel kills ffmpeg with its worker
-          await waitFor(() => !existsSync(`/proc/${proc.pid}`), { timeoutMs: 5_000, message: 'ffmpeg outlived its SIGKILLed replica' });
+          await waitFor(() => !existsSync(`/proc/${proc.pid}`), { timeoutMs: 15_000, message: 'ffmpeg outlived its SIGKILLed replica' });
           // the job comes back on the other replica (attempt 2), or ends worker_lost
           const after = await system.gateway.waitFor(job.body.id, (j) => (j.status === 'running' && j.attempt >= 2) || j.status === 'canceled' || j.status === 'failed', 60_000);
           if (after.status === 'running') {

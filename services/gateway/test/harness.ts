@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import express from 'express';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { z } from 'zod';
 import { silentLogger, type Bus } from '@ffgate/bus';
 import {
   identitySubject,
@@ -19,6 +18,8 @@ import {
   type UserState,
 } from '@ffgate/contracts';
 import type { Database } from '@ffgate/db';
+import { assertMatchesOpenApi, GatewayClient, type HttpResponse } from '@ffgate/e2e';
+import { waitFor } from '@ffgate/testing';
 import { sql, type SQL } from 'drizzle-orm';
 import { createGatewayService, type GatewayService, type GatewayServiceConfig, type GatewayServiceDeps } from '../src/index.ts';
 
@@ -194,79 +195,20 @@ export class FakeWorkers {
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTP client that validates every response against the served OpenAPI document
+// HTTP calls validated against the served OpenAPI document (the e2e package's GatewayClient)
 
-type JsonSchema = Record<string, unknown>;
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: JsonSchema }> }> }>> };
-const docs = new Map<string, Promise<Doc>>();
+const clients = new Map<string, GatewayClient>();
+const clientFor = (baseUrl: string) => clients.get(baseUrl) ?? clients.set(baseUrl, new GatewayClient(baseUrl, ADMIN_TOKEN)).get(baseUrl)!;
 
-export interface ApiResponse<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-export class OpenApiViolation extends Error {}
-
-function operationFor(doc: Doc, method: string, path: string) {
-  const pathname = path.split('?')[0];
-  for (const [template, ops] of Object.entries(doc.paths)) {
-    const re = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-    if (re.test(pathname) && ops[method.toLowerCase()]) return { template, op: ops[method.toLowerCase()] };
-  }
-  return undefined;
-}
-
-/** Validate one response against the document: the operation, the status and the body's schema must all be declared. */
-export function assertMatchesOpenApi(doc: Doc, method: string, path: string, status: number, contentType: string, body: unknown): void {
-  const found = operationFor(doc, method, path);
-  if (!found) throw new OpenApiViolation(`${method} ${path} is not in the OpenAPI document`);
-  const response = found.op.responses[String(status)];
-  if (!response) throw new OpenApiViolation(`${method} ${found.template} does not declare status ${status}`);
-  const type = contentType.split(';')[0].trim();
-  if (!response.content) return;
-  const media = response.content[type];
-  if (!media) throw new OpenApiViolation(`${method} ${found.template} ${status} does not declare content type ${type}`);
-  if (!media.schema) return;
-  const result = z.fromJSONSchema(media.schema as never).safeParse(body);
-  if (!result.success) throw new OpenApiViolation(`${method} ${found.template} ${status}: body does not match the document: ${result.error.message}\n${JSON.stringify(body)}`);
-}
-
-export function openApiDoc(baseUrl: string): Promise<Doc> {
-  let p = docs.get(baseUrl);
-  if (!p) {
-    p = fetch(`${baseUrl}/v1/openapi.json`).then((r) => r.json() as Promise<Doc>);
-    docs.set(baseUrl, p);
-  }
-  return p;
-}
-
-export async function api<T = any>(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
-): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined = options.rawBody;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] = 'application/json';
-  }
-  const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
-  const text = await res.text();
-  const contentType = res.headers.get('content-type') ?? '';
-  const parsed = contentType.includes('json') && text ? JSON.parse(text) : text;
-  assertMatchesOpenApi(await openApiDoc(baseUrl), method, path, res.status, contentType, parsed);
-  return { status: res.status, headers: res.headers, body: parsed as T };
+export function api<T = any>(baseUrl: string, method: string, path: string, options: Parameters<GatewayClient['call']>[2] = {}): Promise<HttpResponse<T>> {
+  return clientFor(baseUrl).call<T>(method, path, options);
 }
 
 /** Read an SSE stream until it ends; validate each event's data as a job (the document's JobView). */
 export async function readEvents(baseUrl: string, path: string, token: string, onEvent?: (e: { event: string; data: any }) => void): Promise<{ event: string; data: any }[]> {
   const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   if (res.status !== 200 || !res.body) throw new Error(`events: status ${res.status}`);
-  const doc = await openApiDoc(baseUrl);
+  const doc = await clientFor(baseUrl).doc();
   const events: { event: string; data: any }[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
@@ -298,6 +240,5 @@ export async function rows<T = Record<string, unknown>>(database: Database, quer
 
 /** Wait until the gateway's projection knows `userId`. */
 export async function waitForUser(database: Database, userId: string): Promise<void> {
-  const { waitFor } = await import('@ffgate/testing');
   await waitFor(async () => (await rows(database, sql`select 1 from gateway.users where id = ${userId}`)).length > 0, { timeoutMs: 10_000 });
 }

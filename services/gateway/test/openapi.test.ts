@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
+import { assertMatchesOpenApi, OpenApiViolation } from '@ffgate/e2e';
 import { buildOpenApiDocument } from '../src/index.ts';
-import { assertMatchesOpenApi, OpenApiViolation } from './harness.ts';
 
 const doc = buildOpenApiDocument() as Parameters<typeof assertMatchesOpenApi>[0];
 const job = {
