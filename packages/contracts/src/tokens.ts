@@ -56,3 +56,10 @@ export function tokenRevokedSubject(userId: string | undefined): string {
 export function isTokenRevokedSubject(subject: string): boolean {
   return subject === TOKEN_REVOKED_TYPE || subject.startsWith(`${TOKEN_REVOKED_TYPE}.`);
 }
+
+/**
+ * OAuth access tokens the token service mints for IdP connections that authenticate with client
+ * credentials (Entra ID gallery apps): the SCIM service accepts them as well as static tokens.
+ */
+export const SCIM_AUDIENCE = 'ffgate-scim';
+export const SCIM_SCOPE = 'scim';

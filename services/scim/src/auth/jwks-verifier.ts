@@ -1,9 +1,9 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { errors, jwtVerify, type JWTHeaderParameters, type JWTVerifyGetKey } from 'jose';
+import { SCIM_AUDIENCE, SCIM_SCOPE } from '@ffgate/contracts';
+import { CredentialError, RemoteJwks, type RemoteJwksOptions } from '@ffgate/verifier';
 import type { AccessTokenVerifier } from './verifier.ts';
 
-/** What the token service mints for IdP connection clients (services/token credentials/issue.ts). */
-export const SCIM_AUDIENCE = 'ffgate-scim';
-export const SCIM_SCOPE = 'scim';
+export { SCIM_AUDIENCE, SCIM_SCOPE };
 const ALGORITHMS = ['EdDSA'];
 
 export interface JwksScimTokenVerifierOptions {
@@ -13,6 +13,8 @@ export interface JwksScimTokenVerifierOptions {
   issuer: string;
   /** key source override (tests: jose's `createLocalJWKSet`) */
   keys?: JWTVerifyGetKey;
+  /** tuning of the remote key cache (refetch interval, clock) */
+  cache?: Omit<RemoteJwksOptions, 'url'>;
 }
 
 /**
@@ -23,14 +25,18 @@ export interface JwksScimTokenVerifierOptions {
  * all-in-one wires `verifyScimAccessToken`, which checks it); here tokens live until `exp`.
  */
 export function createJwksScimTokenVerifier(options: JwksScimTokenVerifierOptions): AccessTokenVerifier {
-  const keys = options.keys ?? createRemoteJWKSet(new URL(`${options.tokenUrl.replace(/\/+$/, '')}/.well-known/jwks.json`));
+  // The verifier package's key cache, not jose's remote set: it refetches at once on an unknown kid
+  // (rate-limited), so tokens signed by a freshly rotated key are not refused for jose's 30 s cooldown.
+  const remote = options.keys ? undefined : new RemoteJwks({ ...options.cache, url: `${options.tokenUrl.replace(/\/+$/, '')}/.well-known/jwks.json` });
+  const keys: JWTVerifyGetKey = options.keys ?? ((header: JWTHeaderParameters) => remote!.getKey(header));
   return async (token) => {
     let payload;
     try {
       ({ payload } = await jwtVerify(token, keys, { issuer: options.issuer, audience: SCIM_AUDIENCE, algorithms: ALGORITHMS }));
     } catch (error) {
-      // a bad token is "not authenticated"; a JWKS we cannot fetch is an outage (→ 503 upstream)
-      if (error instanceof errors.JOSEError && !(error instanceof errors.JWKSTimeout) && error.code !== 'ERR_JOSE_GENERIC') return null;
+      // a JWKS we cannot fetch is an outage (→ 503 upstream); any other failure: not authenticated
+      if (error instanceof CredentialError && error.code === 'FFGATE_CRED_KEYS_UNAVAILABLE') throw error;
+      if (error instanceof CredentialError || error instanceof errors.JOSEError) return null;
       throw error;
     }
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];

@@ -87,13 +87,15 @@ describe('createJwksScimTokenVerifier against a served JWKS', () => {
   let keys: Keys;
   let tokenUrl: string;
   let serving = true;
+  let published: Keys[] = [];
 
   beforeAll(async () => {
     keys = await newKeys('remote-1');
+    published = [keys];
     server = createServer((req, res) => {
       if (req.url === '/.well-known/jwks.json' && serving) {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ keys: [keys.jwk] }));
+        res.end(JSON.stringify({ keys: published.map((k) => k.jwk) }));
         return;
       }
       res.statusCode = 503;
@@ -108,6 +110,19 @@ describe('createJwksScimTokenVerifier against a served JWKS', () => {
     const verify = createJwksScimTokenVerifier({ tokenUrl, issuer: ISSUER });
     expect(await verify(await mint(keys))).toEqual({ id: 'okta-oauth', name: 'okta-oauth' });
     expect(await verify(await mint(keys, { scope: 'openid' }))).toBeNull();
+  });
+
+  it('after a key rotation, a token signed by the new key is accepted (an unknown kid refetches, at most once per 10 s)', async () => {
+    let now = 1_000_000;
+    const verify = createJwksScimTokenVerifier({ tokenUrl, issuer: ISSUER, cache: { now: () => now } });
+    expect(await verify(await mint(keys))).not.toBeNull(); // the set is now cached
+    const rotated = await newKeys('remote-2');
+    published = [keys, rotated];
+    // right after a fetch the refetch is rate-limited: the unknown kid is refused, not fetched again
+    expect(await verify(await mint(rotated))).toBeNull();
+    now += 10_001;
+    expect(await verify(await mint(rotated))).toEqual({ id: 'okta-oauth', name: 'okta-oauth' });
+    published = [keys];
   });
 
   it('a JWKS that cannot be fetched is an outage (rejects → 503 upstream), not an invalid token', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SCIM_AUDIENCE, SCIM_SCOPE } from '@ffgate/contracts';
 import { DEFAULT_AUDIENCE } from '@ffgate/verifier';
 import { evaluate, type Policy } from '@ffgate/policy';
 import type { Drizzle } from '@ffgate/db';
@@ -8,9 +9,7 @@ import { createCredentialRecorder } from './recorder.ts';
 import { signJwt } from './sign.ts';
 import type { UserRow } from '../store/users.ts';
 
-/** `aud` of the access tokens IdP connections present to the SCIM API. */
-export const SCIM_AUDIENCE = 'ffgate-scim';
-export const SCIM_SCOPE = 'scim';
+export { SCIM_AUDIENCE, SCIM_SCOPE };
 
 export interface IssuerOptions {
   db: Drizzle;
