@@ -24,6 +24,15 @@
  * - W3C trace context travels in headers (`traceparent`, `tracestate`). A `traceparent` passed in
  *   `PublishOptions.headers` is kept as is; otherwise the active context is injected. Handlers run
  *   in a CONSUMER span whose parent is the context the message carries.
+ * - `streamInfo` reports a stream's last assigned sequence and how many messages it holds now
+ *   (JetStream `state.last_seq` / `state.messages`): `lastSeq` never goes back, even when messages
+ *   age out or a work queue removes them (`messages` can be 0 with `lastSeq` > 0). A missing stream
+ *   rejects with FFGATE_BUS_NO_STREAM.
+ * - `consumerPending` counts the stored messages a durable consumer has not been handed yet: those
+ *   after its delivery cursor that match its filter (JetStream `num_pending`; messages in flight or
+ *   waiting for redelivery are not included). It resolves `undefined` while no durable of that name
+ *   exists on the stream (none consumed yet), and rejects with FFGATE_BUS_NO_STREAM for a missing
+ *   stream. Both are snapshots: they may be stale by the time the caller reads them.
  */
 export type Headers = Record<string, string>;
 
@@ -92,6 +101,14 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** A snapshot of a stream's sequence state (see the contract above). */
+export interface StreamState {
+  /** the last sequence assigned (0 when nothing was ever stored) */
+  lastSeq: number;
+  /** messages stored now */
+  messages: number;
+}
+
 export type Handler<T = unknown> = (delivery: Delivery<T>) => Promise<Outcome>;
 
 export interface Bus {
@@ -100,6 +117,10 @@ export interface Bus {
   ensureStream(spec: StreamSpec): Promise<void>;
   publish(subject: string, event: unknown, options?: PublishOptions): Promise<PublishAck>;
   consume<T = unknown>(options: ConsumeOptions, handler: Handler<T>): Promise<Subscription>;
+  /** the stream's last sequence and message count; rejects FFGATE_BUS_NO_STREAM when missing */
+  streamInfo(stream: string): Promise<StreamState>;
+  /** messages not yet handed to the durable consumer; undefined when the durable does not exist */
+  consumerPending(stream: string, durable: string): Promise<number | undefined>;
   /** true while the connection to the broker is up (memory: until closed) */
   isConnected(): boolean;
   /** drain and close; idempotent */

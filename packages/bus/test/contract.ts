@@ -300,6 +300,50 @@ export function busContract(name: string, factory: BusFactory): void {
       expect(rec.ids()).toEqual([long.event.id, marker.event.id]);
     });
 
+    test('streamInfo reports the last sequence and the stored count; duplicates do not count', async () => {
+      expect(await bus.streamInfo(stream.name)).toEqual({ lastSeq: 0, messages: 0 });
+      const events = [userEvent('si', 1), userEvent('si', 2), groupEvent('si-g')];
+      for (const e of events) await bus.publish(e.subject, e.event, { msgId: e.event.id });
+      await bus.publish(events[0].subject, events[0].event, { msgId: events[0].event.id });
+      expect(await bus.streamInfo(stream.name)).toEqual({ lastSeq: 3, messages: 3 });
+      await expect(bus.streamInfo('NOPE')).rejects.toMatchObject({ code: 'FFGATE_BUS_NO_STREAM' });
+    });
+
+    test('streamInfo keeps lastSeq when a work queue has removed every message', async () => {
+      await bus.ensureStream({ name: 'WORK', subjects: ['token.>'], storage: 'memory', retention: 'workqueue' });
+      const rec = recorder();
+      await bus.consume({ stream: 'WORK', durable: 'workers', deliver: 'all' }, rec.handler);
+      for (const id of ['w1', 'w2']) {
+        const time = new Date().toISOString();
+        await bus.publish(`token.revoked.${id}`, { id, type: 'token.revoked', time, userId: id, revokedBefore: time, reason: 'contract-test' });
+      }
+      await waitFor(() => rec.deliveries.length === 2);
+      await waitFor(async () => (await bus.streamInfo('WORK')).messages === 0, { message: 'acked work-queue messages removed' });
+      expect(await bus.streamInfo('WORK')).toEqual({ lastSeq: 2, messages: 0 });
+    });
+
+    test('consumerPending counts undelivered messages matching the durable filter', async () => {
+      expect(await bus.consumerPending(stream.name, 'depth')).toBeUndefined();
+      const users = [userEvent('p', 1), userEvent('p', 2), userEvent('p', 3)];
+      for (const e of [users[0], groupEvent('p-g'), users[1], users[2]]) await bus.publish(e.subject, e.event, { msgId: e.event.id });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      // concurrency 1 and a handler that holds the first message: nothing else is handed out meanwhile
+      const rec = recorder(async () => {
+        await gate;
+        return ack;
+      });
+      await bus.consume({ stream: stream.name, durable: 'depth', deliver: 'all', filterSubject: 'identity.user.>', concurrency: 1 }, rec.handler);
+      await waitFor(() => rec.deliveries.length === 1);
+      // the one in flight is not pending; the group event does not match the filter
+      expect(await bus.consumerPending(stream.name, 'depth')).toBe(2);
+      release();
+      await waitFor(() => rec.deliveries.length === 3);
+      await waitFor(async () => (await bus.consumerPending(stream.name, 'depth')) === 0, { message: 'nothing left for the durable' });
+      expect(await bus.consumerPending(stream.name, 'other')).toBeUndefined();
+      await expect(bus.consumerPending('NOPE', 'depth')).rejects.toMatchObject({ code: 'FFGATE_BUS_NO_STREAM' });
+    });
+
     test('misuse is refused with stable codes', async () => {
       const handler = recorder().handler;
       await expect(bus.consume({ stream: 'NOPE', durable: 'x', deliver: 'all' }, handler)).rejects.toMatchObject({ code: 'FFGATE_BUS_NO_STREAM' });
@@ -317,6 +361,8 @@ export function busContract(name: string, factory: BusFactory): void {
       await bus.close();
       const e = userEvent('closed');
       await expect(bus.publish(e.subject, e.event)).rejects.toMatchObject({ code: 'FFGATE_BUS_CLOSED' });
+      await expect(bus.streamInfo(stream.name)).rejects.toMatchObject({ code: 'FFGATE_BUS_CLOSED' });
+      await expect(bus.consumerPending(stream.name, 'x')).rejects.toMatchObject({ code: 'FFGATE_BUS_CLOSED' });
     });
   });
 }

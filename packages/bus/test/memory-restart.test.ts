@@ -41,6 +41,21 @@ describe('memory bus persistence across restarts', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test('consumerPending and streamInfo answer for a stored durable nobody consumes from yet', async () => {
+    let bus = await start();
+    await publishAll(bus, [userEvent('p1'), userEvent('p2')]);
+    const first = recorder();
+    await bus.consume({ stream: stream.name, durable: 'depth', deliver: 'all', filterSubject: 'identity.user.>' }, first.handler);
+    await waitFor(() => first.deliveries.length === 2);
+    await waitFor(async () => (await bus.consumerPending(stream.name, 'depth')) === 0);
+
+    bus = await restart(bus);
+    await publishAll(bus, [userEvent('p3'), userEvent('p4'), userEvent('p5')]);
+    expect(await bus.consumerPending(stream.name, 'depth')).toBe(3);
+    expect(await bus.consumerPending(stream.name, 'never')).toBeUndefined();
+    expect(await bus.streamInfo(stream.name)).toEqual({ lastSeq: 5, messages: 5 });
+  });
+
   test('a message given up after maxDeliver stays given up after a restart', async () => {
     let bus = await start();
     const events = [userEvent('hopeless'), userEvent('fine')];

@@ -1,9 +1,11 @@
 /**
  * Tells when a broadcast replay has reached what its stream held at start-up: jobs must not start
  * against a half-replayed identity or revocation view (a deactivated user would look active). The
- * target is the stream's last sequence when the replica started; an unknown target (in-process bus)
- * or a replay that stays quiet for `quietMs` (10 s) (e.g. the last stored message does not match the
- * filter) counts as caught up.
+ * target is the stream's last sequence when the replica started (0: nothing to replay). A replay
+ * that stays quiet for `quietMs` (10 s) also counts as caught up: the last stored message may not
+ * match the consumer's filter, so its sequence never arrives. An unknown target (the stream's state
+ * could not be read) relies on that quiet period alone rather than on nothing: failing open here
+ * would admit jobs of users whose deactivation has not been replayed yet.
  */
 export class CatchUp {
   readonly #target: number | undefined;
@@ -15,7 +17,7 @@ export class CatchUp {
   constructor(target: number | undefined, quietMs = 10_000) {
     this.#target = target;
     this.#quietMs = quietMs;
-    if (target === undefined || target === 0) this.#done = true;
+    if (target === 0) this.#done = true;
   }
 
   saw(seq: number): void {

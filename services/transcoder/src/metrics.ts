@@ -23,7 +23,7 @@ export function createTranscoderMetrics(metrics: Metrics | undefined): Transcode
   const running = metrics.gauge({ name: 'ffgate_transcoder_running_jobs', help: 'Jobs this replica holds (running or about to start)' });
   const depth = metrics.gauge({
     name: 'ffgate_transcoder_queue_depth',
-    help: 'Jobs waiting in each queue this replica serves (JetStream consumer pending count)',
+    help: 'Jobs waiting in each queue this replica serves (messages not yet handed to the durable consumer of the queue)',
     labelNames: ['queue'],
   });
   return {

@@ -164,6 +164,22 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MemoryBus {
       return subscription;
     },
 
+    async streamInfo(name) {
+      assertOpen();
+      const stream = streams.get(name);
+      return { lastSeq: stream.tailSeq, messages: stream.size };
+    },
+
+    async consumerPending(name, durable) {
+      assertOpen();
+      const stream = streams.get(name);
+      const live = durables.get(`${stream.name}/${durable}`);
+      if (live) return live.undelivered;
+      // a durable from an earlier run that nobody consumes from in this one
+      const stored = disk?.storedDurable(stream.name, durable);
+      return stored && stream.countAfter(stored.cursor, stored.filter);
+    },
+
     isConnected: () => !closed,
 
     async close() {

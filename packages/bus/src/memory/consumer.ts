@@ -64,6 +64,11 @@ export class MemoryConsumer {
     }
   }
 
+  /** stored messages not handed out yet: after the cursor, matching the filter */
+  get undelivered(): number {
+    return this.stream.countAfter(this.cursor, this.config.filter);
+  }
+
   attach(sub: MemorySubscriber): void {
     this.subscribers.push(sub);
     this.notify();

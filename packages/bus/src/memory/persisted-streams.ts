@@ -45,6 +45,11 @@ export class PersistedStreams {
     return { journal: log?.journal(name, filter), restored: log?.state(name) };
   }
 
+  /** a durable's stored progress, without opening it for consumption (undefined when unknown) */
+  storedDurable(stream: string, name: string): DurableState | undefined {
+    return this.store.consumers(stream)?.state(name);
+  }
+
   close(): Promise<void> {
     return this.store.close();
   }

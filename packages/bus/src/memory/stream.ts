@@ -65,6 +65,22 @@ export class MemoryStream {
     return this.lastSeq;
   }
 
+  /** messages stored now (after age removal) */
+  get size(): number {
+    this.prune(this.clock());
+    return this.messages.length;
+  }
+
+  /** how many stored messages after `seq` match `filter` (a consumer's `num_pending`) */
+  countAfter(seq: number, filter: string | undefined): number {
+    this.prune(this.clock());
+    const from = this.indexAfter(seq);
+    if (filter === undefined) return this.messages.length - from;
+    let n = 0;
+    for (let i = from; i < this.messages.length; i++) if (subjectMatches(filter, this.messages[i].subject)) n++;
+    return n;
+  }
+
   get(seq: number): StoredMessage | undefined {
     this.prune(this.clock());
     const i = this.indexAfter(seq - 1);

@@ -5,7 +5,7 @@ import { consoleLogger, type BusLogger } from '../logger.ts';
 import type { Bus, ConsumeOptions, Handler, PublishAck, Subscription } from '../port.ts';
 import { withProducerSpan } from '../trace.ts';
 import { defaultValidator, type EventValidator } from '../validate.ts';
-import { ensureNatsStream } from './streams.ts';
+import { ensureNatsStream, natsConsumerPending, natsStreamState } from './streams.ts';
 import { subscribeBroadcast } from './broadcast.ts';
 import { subscribeDurable } from './durable.ts';
 import { serverHonoursTermReason, toMsgHdrs } from './wire.ts';
@@ -150,6 +150,16 @@ export async function connectNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       };
       subscriptions.add(tracked);
       return tracked;
+    },
+
+    async streamInfo(stream) {
+      assertOpen();
+      return natsStreamState(jsm, stream);
+    },
+
+    async consumerPending(stream, durable) {
+      assertOpen();
+      return natsConsumerPending(jsm, stream, durable);
     },
 
     isConnected: () => connected && !nc.isClosed(),

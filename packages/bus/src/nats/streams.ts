@@ -1,6 +1,6 @@
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager, type ConsumerConfig } from '@nats-io/jetstream';
 import { BusError } from '../errors.ts';
-import type { StreamSpec } from '../port.ts';
+import type { StreamSpec, StreamState } from '../port.ts';
 import { toStreamConfig } from './wire.ts';
 
 const isApiError = (err: unknown, code: number) => err instanceof JetStreamApiError && err.code === code;
@@ -63,5 +63,27 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, stream: strin
     } catch (addErr) {
       throw new BusError('FFGATE_BUS_CONSUMER_FAILED', `could not add consumer ${name}: ${(addErr as Error).message}`, { cause: addErr });
     }
+  }
+}
+
+/** The stream's sequence state (`$JS.API.STREAM.INFO`). */
+export async function natsStreamState(jsm: JetStreamManager, stream: string): Promise<StreamState> {
+  try {
+    const { state } = await jsm.streams.info(stream);
+    return { lastSeq: state.last_seq, messages: state.messages };
+  } catch (err) {
+    if (isApiError(err, JetStreamApiCodes.StreamNotFound)) throw new BusError('FFGATE_BUS_NO_STREAM', `stream ${stream} does not exist`, { cause: err });
+    throw new BusError('FFGATE_BUS_STREAM_FAILED', `could not read the state of stream ${stream}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The durable's `num_pending` (`$JS.API.CONSUMER.INFO`); undefined when the durable does not exist. */
+export async function natsConsumerPending(jsm: JetStreamManager, stream: string, durable: string): Promise<number | undefined> {
+  try {
+    return (await jsm.consumers.info(stream, durable)).num_pending;
+  } catch (err) {
+    if (isApiError(err, JetStreamApiCodes.StreamNotFound)) throw new BusError('FFGATE_BUS_NO_STREAM', `stream ${stream} does not exist`, { cause: err });
+    if (isApiError(err, JetStreamApiCodes.ConsumerNotFound)) return undefined;
+    throw new BusError('FFGATE_BUS_CONSUMER_FAILED', `could not read consumer ${durable} on ${stream}: ${(err as Error).message}`, { cause: err });
   }
 }

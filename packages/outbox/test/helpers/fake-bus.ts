@@ -9,7 +9,7 @@ export interface PublishCall {
 /**
  * A strict fake Bus for unit tests: stores each msgId once (like JetStream's de-duplication),
  * refuses publishes without a msgId equal to the event id, and fails publishes on demand.
- * Anything the relay must not call (consume, ensureStream) throws.
+ * Anything the relay must not call (consume, ensureStream, streamInfo, consumerPending) throws.
  */
 export class FakeBus implements Bus {
   readonly kind = 'memory' as const;
@@ -25,6 +25,14 @@ export class FakeBus implements Bus {
 
   async ensureStream(): Promise<void> {
     throw new Error('FakeBus: the relay must not create streams');
+  }
+
+  async streamInfo(): Promise<never> {
+    throw new Error('FakeBus: the relay must not read stream state');
+  }
+
+  async consumerPending(): Promise<never> {
+    throw new Error('FakeBus: the relay must not read consumer state');
   }
 
   async consume(): Promise<never> {
