@@ -15,11 +15,11 @@
  * how much of deprovision-to-kill is the control plane starved of CPU by the encoders).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { waitFor } from '@ffgate/testing';
+import { processAlive, waitFor } from '@ffgate/testing';
 import { DistributedSystem, ffmpegOfUser, listFfmpegProcesses, metricValue } from '../src/index.ts';
 
 const { values } = parseArgs({ options: { nice: { type: 'boolean', default: false }, rounds: { type: 'string', default: '8' }, dispatch: { type: 'string', default: '30' }, encodes: { type: 'string', default: '3' } } });
@@ -40,16 +40,6 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 };
 const median = (xs: number[]) => pct(xs, 50);
-/** a process has exited when /proc/<pid> is gone or only a zombie waits for its reaper */
-function exited(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    return true;
-  }
-}
-
 /** every thread of `pid` (setpriority on Linux applies to one thread id) */
 function renice(pid: number, nice: number): void {
   try {
@@ -88,7 +78,7 @@ async function deprovisionRound(system: DistributedSystem): Promise<{ lastMs: nu
   const exits: number[] = [];
   while (pending.size > 0) {
     for (const pid of pending.keys()) {
-      if (exited(pid)) {
+      if (!processAlive(pid)) {
         pending.delete(pid);
         exits.push(performance.now() - t0);
       }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { probe } from '@ffgate/media';
-import { describeWithFfmpeg, describeWithNats, describeWithPostgres, waitFor } from '@ffgate/testing';
+import { describeWithFfmpeg, describeWithNats, describeWithPostgres, processAlive, waitFor } from '@ffgate/testing';
 import { DistributedSystem, ffmpegOfUser, type ProvisionedUser } from '../src/index.ts';
 import { killHistogramCount, LONG_1080P, POLICY, replicaOf, waitForFfmpeg } from './support.ts';
 
@@ -81,7 +81,7 @@ describeWithPostgres('ffgate distributed (separate processes)', () => {
             const secondDone = await system.gateway.waitForStatus(second.body.id, ['succeeded', 'failed', 'canceled'], 30_000);
             expect(secondDone).toMatchObject({ status: 'canceled', cancelReason: c.reason, startedAt: null });
             await waitFor(() => ffmpegOfUser(system.mediaRoot, user.id).length === 0, { timeoutMs: 15_000, message: 'an ffmpeg of the user survived' });
-            expect(existsSync(`/proc/${proc.pid}`)).toBe(false);
+            expect(processAlive(proc.pid)).toBe(false);
             await waitFor(async () => (await killHistogramCount(system)) > killsBefore, { timeoutMs: 10_000, message: 'histogram count did not grow' });
             // no output, partial or final, is left
             expect(existsSync(join(system.mediaRoot, 'home', user.id, 'long-1.mp4'))).toBe(false);
@@ -104,7 +104,7 @@ describeWithPostgres('ffgate distributed (separate processes)', () => {
           expect([200, 202]).toContain(cancel.status);
           const done = await system.gateway.waitForStatus(job.body.id, ['succeeded', 'failed', 'canceled'], 30_000);
           expect(done).toMatchObject({ status: 'canceled', cancelReason: 'user_request' });
-          await waitFor(() => !existsSync(`/proc/${proc.pid}`), { timeoutMs: 15_000, message: 'ffmpeg still runs after the cancel' });
+          await waitFor(() => !processAlive(proc.pid), { timeoutMs: 15_000, message: 'ffmpeg still runs after the cancel' });
           // the replica that ran it says so in the trail
           const trail = await waitFor(async () => {
             const t = await system.gateway.audit(user.id);
@@ -252,7 +252,7 @@ describeWithPostgres('ffgate distributed (separate processes)', () => {
           const survivor = system.replicas[1 - victim];
           await system.replicas[victim].kill();
           // pdeathsig: the kernel kills ffmpeg with its worker
-          await waitFor(() => !existsSync(`/proc/${proc.pid}`), { timeoutMs: 15_000, message: 'ffmpeg outlived its SIGKILLed replica' });
+          await waitFor(() => !processAlive(proc.pid), { timeoutMs: 15_000, message: 'ffmpeg outlived its SIGKILLed replica' });
           // the job comes back on the other replica (attempt 2), or ends worker_lost
           const after = await system.gateway.waitFor(job.body.id, (j) => (j.status === 'running' && j.attempt >= 2) || j.status === 'canceled' || j.status === 'failed', 60_000);
           if (after.status === 'running') {

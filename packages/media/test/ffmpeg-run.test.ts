@@ -3,12 +3,12 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { join } from 'node:path';
-import { describeWithFfmpeg, waitFor } from '@ffgate/testing';
+import { describeWithFfmpeg, processAlive, waitFor } from '@ffgate/testing';
 import {
   buildFfmpegArgs, commitOutput, discardOutput, exists, getProfile, listProfiles, probe, resolveFfmpeg,
   resolveMediaPath, runFfmpeg, type FfmpegProgress, type Profile,
 } from '../src/index.ts';
-import { isAlive, makeClip } from './helpers/media.ts';
+import { makeClip } from './helpers/media.ts';
 
 const limits = { maxRuntimeSec: 120, maxOutputBytes: 50_000_000 };
 
@@ -79,7 +79,7 @@ describeWithFfmpeg('ffmpeg runner on real ffmpeg', () => {
     handle.kill();
     const result = await handle.done;
     expect(result).toMatchObject({ outcome: 'killed', signal: 'SIGKILL', exitCode: null, error: { code: 'FFGATE_FFMPEG_KILLED' } });
-    expect(isAlive(handle.pid)).toBe(false);
+    expect(processAlive(handle.pid)).toBe(false);
     expect(() => process.kill(handle.pid, 0)).toThrow();
     expect(await exists(out.tempPath)).toBe(true);
     await discardOutput(out.tempPath);

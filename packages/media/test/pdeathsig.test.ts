@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { describeWithFfmpeg, waitFor } from '@ffgate/testing';
+import { describeWithFfmpeg, processAlive, waitFor } from '@ffgate/testing';
 import { SETPRIV_PATH } from '../src/index.ts';
-import { isAlive } from './helpers/media.ts';
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'spawn-ffmpeg.ts');
 // an endless encode (the runner is thin: a worker's own args go through it unchanged)
@@ -19,7 +18,7 @@ describeWithFfmpeg('pdeathsig: ffmpeg dies with its worker', () => {
     dir = await mkdtemp(join(tmpdir(), 'ffgate-pdeath-'));
   });
   afterAll(async () => {
-    for (const pid of strays) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of strays) if (processAlive(pid)) process.kill(pid, 'SIGKILL');
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -30,7 +29,7 @@ describeWithFfmpeg('pdeathsig: ffmpeg dies with its worker', () => {
       worker.then((r) => reject(new Error(`worker exited early: ${r.stderr ?? r.shortMessage}`)), reject);
     });
     strays.push(ffmpegPid);
-    expect(isAlive(ffmpegPid)).toBe(true);
+    expect(processAlive(ffmpegPid)).toBe(true);
     expect(ffmpegPid).not.toBe(worker.pid);
     return { worker, ffmpegPid };
   }
@@ -44,7 +43,7 @@ describeWithFfmpeg('pdeathsig: ffmpeg dies with its worker', () => {
     expect(await readComm(ffmpegPid)).toBe('ffmpeg');
     worker.kill('SIGKILL');
     expect((await worker).signal).toBe('SIGKILL');
-    await waitFor(() => !isAlive(ffmpegPid), { message: `ffmpeg ${ffmpegPid} outlived its SIGKILLed worker` });
+    await waitFor(() => !processAlive(ffmpegPid), { message: `ffmpeg ${ffmpegPid} outlived its SIGKILLed worker` });
   });
 
   test('control: without pdeathsig the orphan keeps running', async () => {
@@ -52,10 +51,10 @@ describeWithFfmpeg('pdeathsig: ffmpeg dies with its worker', () => {
     worker.kill('SIGKILL');
     await worker;
     // the parent is gone and reaped; the orphan was reparented and still encodes
-    expect(isAlive(worker.pid as number)).toBe(false);
-    expect(isAlive(ffmpegPid)).toBe(true);
+    expect(processAlive(worker.pid as number)).toBe(false);
+    expect(processAlive(ffmpegPid)).toBe(true);
     process.kill(ffmpegPid, 'SIGKILL');
-    await waitFor(() => !isAlive(ffmpegPid));
+    await waitFor(() => !processAlive(ffmpegPid));
   });
 });
 

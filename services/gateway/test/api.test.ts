@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createMemoryBus, silentLogger, type MemoryBus } from '@ffgate/bus';
 import type { Database } from '@ffgate/db';
-import { forEachDatabase, waitFor } from '@ffgate/testing';
-import { ADMIN_TOKEN, POLICY, api, waitForUser, FakeIdp, FakeWorkers, Keys, readEvents, runGateway, spec, type RunningGateway } from './harness.ts';
+import { FakeIdp, forEachDatabase, waitFor } from '@ffgate/testing';
+import { ADMIN_TOKEN, POLICY, api, waitForUser, FakeWorkers, Keys, readEvents, runGateway, spec, type RunningGateway } from './harness.ts';
 
 forEachDatabase('gateway job API (in-process bus)', (dbs) => {
   let database: Database;

@@ -5,8 +5,8 @@ import { createMemoryBus, silentLogger, type MemoryBus } from '@ffgate/bus';
 import { auditRecord, publishAudit } from '@ffgate/audit';
 import { tokenRevokedSubject } from '@ffgate/contracts';
 import { openDatabase, type Database } from '@ffgate/db';
-import { createTestDatabase, describeWithPostgres, waitFor, type TestDatabase } from '@ffgate/testing';
-import { ADMIN_TOKEN, POLICY, api, waitForUser, FakeIdp, FakeWorkers, Keys, runGateway, spec, type RunningGateway } from './harness.ts';
+import { createTestDatabase, describeWithPostgres, FakeIdp, waitFor, type TestDatabase } from '@ffgate/testing';
+import { ADMIN_TOKEN, POLICY, api, waitForUser, FakeWorkers, Keys, runGateway, spec, type RunningGateway } from './harness.ts';
 
 describeWithPostgres('gateway deprovisioning and audit trail (PostgreSQL, in-process bus)', () => {
   let testDb: TestDatabase;

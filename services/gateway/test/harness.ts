@@ -6,17 +6,7 @@ import { join } from 'node:path';
 import express from 'express';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { silentLogger, type Bus } from '@ffgate/bus';
-import {
-  identitySubject,
-  jobStatusSubject,
-  JobsStream,
-  type IdentityEventType,
-  type JobDispatchEvent,
-  type JobStatus,
-  type CancelReason,
-  blankUserState,
-  type UserState,
-} from '@ffgate/contracts';
+import { jobStatusSubject, JobsStream, type JobDispatchEvent, type JobStatus, type CancelReason } from '@ffgate/contracts';
 import type { Database } from '@ffgate/db';
 import { assertMatchesOpenApi, GatewayClient, type HttpResponse } from '@ffgate/e2e';
 import { waitFor } from '@ffgate/testing';
@@ -60,39 +50,6 @@ export class Keys {
       .setIssuedAt(iat)
       .setExpirationTime(overrides.expSec ?? iat + 600)
       .sign(this.#privateKey);
-  }
-}
-
-export function userState(id: string, overrides: Partial<UserState> = {}): UserState {
-  return blankUserState({ id, userName: `${id}@example.com`, ...overrides });
-}
-
-/** Publishes identity events as the SCIM service's outbox does. */
-export class FakeIdp {
-  readonly #bus: Bus;
-  readonly #versions = new Map<string, number>();
-  readonly states = new Map<string, UserState>();
-  constructor(bus: Bus) {
-    this.#bus = bus;
-  }
-  async publish(type: IdentityEventType, state: UserState): Promise<void> {
-    const version = (this.#versions.get(state.id) ?? 0) + 1;
-    this.#versions.set(state.id, version);
-    this.states.set(state.id, state);
-    const event = { id: randomUUID(), type, time: new Date().toISOString(), resourceId: state.id, version, actor: 'okta', data: state };
-    await this.#bus.publish(identitySubject(type, state.id), event, { msgId: event.id });
-  }
-  create(id: string, overrides: Partial<UserState> = {}) {
-    return this.publish('identity.user.created', userState(id, overrides));
-  }
-  update(id: string, overrides: Partial<UserState>) {
-    return this.publish('identity.user.updated', { ...this.states.get(id)!, ...overrides });
-  }
-  deactivate(id: string) {
-    return this.publish('identity.user.deactivated', { ...this.states.get(id)!, active: false });
-  }
-  delete(id: string) {
-    return this.publish('identity.user.deleted', this.states.get(id)!);
   }
 }
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createMemoryBus, silentLogger, type MemoryBus } from '@ffgate/bus';
 import type { Database } from '@ffgate/db';
-import { forEachDatabase, waitFor } from '@ffgate/testing';
-import { api, FakeIdp, FakeWorkers, Keys, runGateway, spec, waitForUser, type RunningGateway } from './harness.ts';
+import { FakeIdp, forEachDatabase, waitFor } from '@ffgate/testing';
+import { api, FakeWorkers, Keys, runGateway, spec, waitForUser, type RunningGateway } from './harness.ts';
 
 const policy = (maxRunning: number, profiles: string[]) =>
   JSON.stringify({ version: 1, defaults: { profiles, queues: ['default'], maxRunning, maxQueued: 10 }, rules: [] });

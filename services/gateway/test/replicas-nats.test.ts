@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { connectNatsBus, silentLogger, type Bus } from '@ffgate/bus';
 import { openDatabase, type Database } from '@ffgate/db';
-import { createTestDatabase, describeWithNats, describeWithPostgres, startNatsServer, waitFor, type NatsServerHandle, type TestDatabase } from '@ffgate/testing';
+import { createTestDatabase, describeWithNats, describeWithPostgres, FakeIdp, startNatsServer, waitFor, type NatsServerHandle, type TestDatabase } from '@ffgate/testing';
 import { sql } from 'drizzle-orm';
-import { ADMIN_TOKEN, api, rows, waitForUser, FakeIdp, FakeWorkers, Keys, runGateway, spec, type RunningGateway } from './harness.ts';
+import { ADMIN_TOKEN, api, rows, waitForUser, FakeWorkers, Keys, runGateway, spec, type RunningGateway } from './harness.ts';
 
 const POLICY = JSON.stringify({ version: 1, defaults: { profiles: ['h264-720p'], queues: ['default'], maxRunning: 2, maxQueued: 100 }, rules: [] });
 

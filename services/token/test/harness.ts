@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { silentLogger, type Bus } from '@ffgate/bus';
-import { blankUserState, identitySubject, type IdentityEventType, type UserState } from '@ffgate/contracts';
+import { blankUserState, type UserState } from '@ffgate/contracts';
 import type { Database } from '@ffgate/db';
+import { FakeIdp as SharedFakeIdp } from '@ffgate/testing';
 import { createTokenService, type TokenService, type TokenServiceConfig, type TokenServiceDeps } from '../src/index.ts';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
@@ -22,42 +22,12 @@ export function userState(id: string, overrides: Partial<UserState> = {}): UserS
 
 /**
  * Publishes identity events exactly as the SCIM service's outbox does (subject
- * `identity.user.<change>.<id>`, per-resource versions growing by one, the full state).
+ * `identity.user.<change>.<id>`, per-resource versions growing by one, the full state); users
+ * created here carry an externalId, a display name and a work email.
  */
-export class FakeIdp {
-  readonly #bus: Bus;
-  readonly #versions = new Map<string, number>();
-  readonly states = new Map<string, UserState>();
+export class FakeIdp extends SharedFakeIdp {
   constructor(bus: Bus) {
-    this.#bus = bus;
-  }
-
-  async publish(type: IdentityEventType, state: UserState): Promise<void> {
-    const version = (this.#versions.get(state.id) ?? 0) + 1;
-    this.#versions.set(state.id, version);
-    this.states.set(state.id, state);
-    const event = { id: randomUUID(), type, time: new Date().toISOString(), resourceId: state.id, version, actor: 'okta', data: state };
-    await this.#bus.publish(identitySubject(type, state.id), event, { msgId: event.id });
-  }
-
-  create(id: string, overrides: Partial<UserState> = {}) {
-    return this.publish('identity.user.created', userState(id, overrides));
-  }
-  update(id: string, overrides: Partial<UserState>) {
-    return this.publish('identity.user.updated', { ...this.states.get(id)!, ...overrides });
-  }
-  deactivate(id: string) {
-    return this.publish('identity.user.deactivated', { ...this.states.get(id)!, active: false });
-  }
-  reactivate(id: string) {
-    return this.publish('identity.user.reactivated', { ...this.states.get(id)!, active: true });
-  }
-  delete(id: string) {
-    return this.publish('identity.user.deleted', this.states.get(id)!);
-  }
-  /** the version the next event of `id` will carry minus one */
-  version(id: string): number {
-    return this.#versions.get(id) ?? 0;
+    super(bus, { user: userState });
   }
 }
 

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { NatsBus } from '@ffgate/bus';
 import { jobCancelSubject, type JobDispatchEvent } from '@ffgate/contracts';
 import { probe } from '@ffgate/media';
-import { describeWithFfmpeg, describeWithNats, startNatsServer, waitFor, type NatsServerHandle } from '@ffgate/testing';
+import { describeWithFfmpeg, describeWithNats, processAlive, startNatsServer, waitFor, type NatsServerHandle } from '@ffgate/testing';
 import { FakeIdp, makeUser } from './support/identity.ts';
 import { makeMediaRoot } from './support/media.ts';
-import { connect, dispatch, dispatchEvent, histogramCount, homeFiles, processAlive, startReplica, StatusLog, type Replica } from './support/harness.ts';
+import { connect, dispatch, dispatchEvent, histogramCount, homeFiles, startReplica, StatusLog, type Replica } from './support/harness.ts';
 
 describeWithNats('transcoder with real NATS', () => {
   describeWithFfmpeg('and real ffmpeg', () => {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { NatsBus } from '@ffgate/bus';
-import { describeWithFfmpeg, describeWithNats, startNatsServer, type NatsServerHandle } from '@ffgate/testing';
+import { describeWithFfmpeg, describeWithNats, processAlive, startNatsServer, type NatsServerHandle } from '@ffgate/testing';
 import { FakeIdp, makeUser } from './support/identity.ts';
 import { makeMediaRoot } from './support/media.ts';
-import { connect, dispatch, dispatchEvent, processAlive, startReplica, StatusLog, type Replica } from './support/harness.ts';
+import { connect, dispatch, dispatchEvent, startReplica, StatusLog, type Replica } from './support/harness.ts';
 
 const policy = (broadcastGrant: boolean) =>
   JSON.stringify({

@@ -5,11 +5,11 @@ import { DEFAULT_POLICY_PATH } from '@ffgate/policy';
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import type { NatsBus } from '@ffgate/bus';
 import { jobCancelSubject, type JobDispatchEvent } from '@ffgate/contracts';
-import { describeWithFfmpeg, describeWithNats, startNatsServer, waitFor, type NatsServerHandle } from '@ffgate/testing';
+import { describeWithFfmpeg, describeWithNats, processAlive, startNatsServer, waitFor, type NatsServerHandle } from '@ffgate/testing';
 import { spawnReplica, readyz, type ChildReplica } from './support/child.ts';
 import { FakeIdp, makeUser } from './support/identity.ts';
 import { makeMediaRoot } from './support/media.ts';
-import { connect, dispatch, dispatchEvent, homeFiles, processAlive, startReplica, StatusLog, type Replica } from './support/harness.ts';
+import { connect, dispatch, dispatchEvent, homeFiles, startReplica, StatusLog, type Replica } from './support/harness.ts';
 
 describeWithNats('transcoder replicas over NATS', () => {
   describeWithFfmpeg('with real ffmpeg', () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 
 /** A tiny clip from ffmpeg's lavfi sources (test pattern + sine tone). */
@@ -9,14 +8,4 @@ export async function makeClip(path: string, { seconds = 2, size = '320x180', ra
     '-f', 'lavfi', '-i', `sine=duration=${seconds}`,
     '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', '-f', format, path,
   ]);
-}
-
-/** Alive = exists and is not a zombie (a reparented zombie may linger in containers without an init). */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
 }

@@ -132,15 +132,6 @@ export async function dispatch(bus: Bus, job: JobDispatchEvent): Promise<void> {
   await bus.publish(jobDispatchSubject(job.queue), job, { msgId: job.id });
 }
 
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** files (including hidden partial outputs) in a user's home */
 export function homeFiles(root: string, userId: string): string[] {
   try {

@@ -1,28 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '@ffgate/bus';
-import { blankUserState, identitySubject, tokenRevokedSubject, type IdentityEventType, type UserState } from '@ffgate/contracts';
+import { tokenRevokedSubject, type UserState } from '@ffgate/contracts';
+import { FakeIdp as SharedFakeIdp, testUserState } from '@ffgate/testing';
 
 export function makeUser(id: string, options: { active?: boolean; department?: string | null } = {}): UserState {
-  const user = blankUserState({ id, userName: `${id}@example.com`, displayName: id, active: options.active ?? true });
+  const user = testUserState(id, { displayName: id, active: options.active ?? true });
   return { ...user, enterprise: { ...user.enterprise, department: options.department ?? null } };
 }
 
-/** Publishes a user's identity events with growing versions, as the SCIM service would. */
-export class FakeIdp {
-  readonly #versions = new Map<string, number>();
+/** The shared FakeIdp (identity events with per-user versions), plus the token service's revocations. */
+export class FakeIdp extends SharedFakeIdp {
   readonly #bus: Bus;
   constructor(bus: Bus) {
+    super(bus, { actor: 'test-idp', user: (id, overrides) => ({ ...makeUser(id), ...overrides }) });
     this.#bus = bus;
   }
 
-  async publish(type: IdentityEventType, user: UserState): Promise<{ time: string }> {
-    const version = (this.#versions.get(user.id) ?? 0) + 1;
-    this.#versions.set(user.id, version);
-    const event = { id: randomUUID(), type, time: new Date().toISOString(), resourceId: user.id, version, actor: 'test-idp', data: user };
-    await this.#bus.publish(identitySubject(type, user.id), event, { msgId: event.id });
-    return { time: event.time };
-  }
-
+  /** a `token.revoked` for every credential of `userId` issued until now, as the token service sends it */
   async revokeUser(userId: string, reason = 'user.deactivated'): Promise<void> {
     const t = new Date().toISOString();
     const event = { id: randomUUID(), type: 'token.revoked', time: t, userId, revokedBefore: t, reason };
