@@ -40,7 +40,8 @@ describeWithFfmpeg('pdeathsig: ffmpeg dies with its worker', () => {
 
   test('SIGKILL of the worker → its ffmpeg disappears', async () => {
     const { worker, ffmpegPid } = await startWorker('pdeathsig');
-    expect(await readComm(ffmpegPid)).toBe('ffmpeg');
+    // setpriv and nice exec in place: the pid becomes ffmpeg once the chain has run
+    await waitFor(async () => (await readComm(ffmpegPid)) === 'ffmpeg', { message: `pid ${ffmpegPid} never became ffmpeg` });
     worker.kill('SIGKILL');
     expect((await worker).signal).toBe('SIGKILL');
     await waitFor(() => !processAlive(ffmpegPid), { message: `ffmpeg ${ffmpegPid} outlived its SIGKILLed worker` });
